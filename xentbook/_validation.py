@@ -1,0 +1,211 @@
+"""Input checks shared by every public function.
+
+Every failure is a ``ValueError`` whose message names the argument in backticks,
+says what was wrong, and says how to fix it. Nothing here renormalises, clips or
+otherwise repairs input: a caller either gets exactly what it passed, converted to
+a floating dtype, or an error.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+
+import numpy as np
+import numpy.typing as npt
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def float_dtype(*arrays: np.ndarray) -> np.dtype:
+    """The floating dtype results are computed in: float32 stays float32, the rest is float64."""
+    dtypes = [a.dtype for a in arrays]
+    if dtypes and all(d in (np.float32, np.float16) for d in dtypes):
+        return np.dtype(np.float32)
+    return np.dtype(np.float64)
+
+
+def as_float_array(x: npt.ArrayLike, name: str, dtype: np.dtype | None = None) -> np.ndarray:
+    """Convert ``x`` to a floating array that holds no NaN."""
+    arr = np.asarray(x)
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.floating)
+        or np.issubdtype(arr.dtype, np.integer)
+        or arr.dtype == np.bool_
+    ):
+        raise ValueError(f"`{name}` must hold real numbers; got an array of dtype {arr.dtype}.")
+    if dtype is None:
+        dtype = float_dtype(arr) if np.issubdtype(arr.dtype, np.floating) else np.dtype(np.float64)
+    arr = arr.astype(dtype, copy=False)
+    # One reduction instead of a full-size boolean temporary: min propagates NaN.
+    if arr.size and np.isnan(arr.min()):
+        where = _first_index(np.isnan(arr))
+        raise ValueError(
+            f"`{name}` contains NaN (first at index {where}); "
+            "a probability or logit must be a number."
+        )
+    return arr
+
+
+def check_axis(axis: int, ndim: int, name: str = "axis") -> int:
+    """Normalise ``axis`` to a non-negative index into an array of ``ndim`` dimensions."""
+    try:
+        axis = operator.index(axis)
+    except TypeError:
+        raise ValueError(f"`{name}` must be an integer; got {axis!r}.") from None
+    if ndim == 0:
+        raise ValueError(
+            f"`{name}`={axis} needs an array with at least one dimension; got a scalar. "
+            "Pass the whole distribution as a 1-D array."
+        )
+    if not -ndim <= axis < ndim:
+        raise ValueError(
+            f"`{name}`={axis} is out of range for an array with {ndim} dimension(s); "
+            f"use a value in [{-ndim}, {ndim - 1}]."
+        )
+    return axis % ndim
+
+
+def check_probabilities(p: np.ndarray, name: str) -> np.ndarray:
+    """Each entry of ``p`` lies in [0, 1]."""
+    if p.size == 0:
+        return p
+    # Two reductions first; the full-size masks are built only to report an error.
+    if p.min() < 0:
+        where = _first_index(p < 0)
+        raise ValueError(
+            f"`{name}` must not contain negative probabilities "
+            f"(found {p[where]:.6g} at index {where})."
+        )
+    if p.max() > 1:
+        where = _first_index(p > 1)
+        raise ValueError(
+            f"`{name}` must not contain probabilities greater than 1 "
+            f"(found {p[where]:.6g} at index {where}); did you pass logits? "
+            "Use xentbook.softmax (or xentbook.log_softmax) to turn logits into probabilities."
+        )
+    return p
+
+
+def sum_tolerance(dtype: np.dtype, n: int) -> float:
+    """How far from 1 a sum of ``n`` rounded probabilities may fall.
+
+    The square root of machine epsilon (about 1.5e-8 in float64, 3.5e-4 in float32)
+    leaves room for the rounding of any realistic computation that produced the
+    distribution, yet catches every genuinely unnormalised input.
+    """
+    eps = np.finfo(dtype).eps
+    return float(max(math.sqrt(eps), 4 * n * eps))
+
+
+def check_distribution(p: npt.ArrayLike, name: str, axis: int = -1, dtype=None) -> np.ndarray:
+    """``p`` holds probability distributions along ``axis``: entries in [0, 1] summing to 1."""
+    arr = check_probabilities(as_float_array(p, name, dtype), name)
+    ax = check_axis(axis, arr.ndim)
+    n = arr.shape[ax]
+    if n == 0:
+        raise ValueError(
+            f"`{name}` has no outcomes along axis {axis}; a distribution needs at least one."
+        )
+    # Sum in float64 so that the check itself does not add float32 rounding.
+    sums = arr.sum(axis=ax, dtype=np.float64)
+    bad = np.abs(sums - 1.0) > sum_tolerance(arr.dtype, n)
+    if bad.any():
+        where = _first_index(bad)
+        loc = "" if sums.ndim == 0 else f" at index {where}"
+        total = sums[where] if sums.ndim else sums
+        raise ValueError(
+            f"`{name}` must sum to 1 along axis {axis} (it sums to {float(total):.6g}{loc}); "
+            f"use xentbook.normalize({name}) if it holds unnormalised weights."
+        )
+    return arr
+
+
+def broadcast_pair(a: np.ndarray, b: np.ndarray, names: tuple[str, str]) -> tuple[np.ndarray, ...]:
+    """Broadcast two arrays, or say which shapes failed to broadcast."""
+    try:
+        return tuple(np.broadcast_arrays(a, b))
+    except ValueError:
+        raise ValueError(
+            f"`{names[0]}` with shape {a.shape} and `{names[1]}` with shape {b.shape} "
+            "do not broadcast together; they need equal sizes (or 1) in each trailing dimension."
+        ) from None
+
+
+def check_base(base: float | None) -> float | None:
+    """``base`` is None (nats) or a positive number other than 1."""
+    if base is None:
+        return None
+    try:
+        value = float(base)
+    except (TypeError, ValueError):
+        raise ValueError(f"`base` must be a number such as 2 or e; got {base!r}.") from None
+    if not (value > 0 and value != 1 and math.isfinite(value)):
+        raise ValueError(
+            f"`base` must be positive, finite and not equal to 1 (got {base!r}); "
+            "use base=2 for bits or base=None for nats."
+        )
+    return value
+
+
+def check_reduction(reduction: str) -> str:
+    """``reduction`` is one of 'mean', 'sum' or 'none'."""
+    if reduction not in REDUCTIONS:
+        valid = ", ".join(repr(r) for r in REDUCTIONS)
+        raise ValueError(f"`reduction` must be one of {valid}; got {reduction!r}.")
+    return reduction
+
+
+def check_label_smoothing(label_smoothing: float) -> float:
+    """``label_smoothing`` is a number in [0, 1]."""
+    try:
+        value = float(label_smoothing)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"`label_smoothing` must be a number in [0, 1]; got {label_smoothing!r}."
+        ) from None
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"`label_smoothing` must lie in [0, 1]; got {label_smoothing!r}.")
+    return value
+
+
+def check_weight(weight: npt.ArrayLike | None, num_classes: int, dtype: np.dtype):
+    """``weight`` is None or a 1-D array of one finite weight per class."""
+    if weight is None:
+        return None
+    w = as_float_array(weight, "weight", dtype)
+    if w.ndim != 1 or w.shape[0] != num_classes:
+        raise ValueError(
+            f"`weight` must be a 1-D array with one weight per class ({num_classes}); "
+            f"got shape {w.shape}."
+        )
+    if not np.isfinite(w).all():
+        raise ValueError("`weight` must be finite.")
+    return w
+
+
+def check_class_indices(
+    target: npt.ArrayLike, num_classes: int, ignore_index: int, name: str = "target"
+) -> np.ndarray:
+    """``target`` holds class indices in [0, num_classes) or ``ignore_index``."""
+    t = np.asarray(target)
+    if not np.issubdtype(t.dtype, np.integer):
+        raise ValueError(f"`{name}` must hold integer class indices; got dtype {t.dtype}.")
+    bad = ((t < 0) | (t >= num_classes)) & (t != ignore_index)
+    if bad.any():
+        where = _first_index(bad)
+        raise ValueError(
+            f"`{name}` holds class index {t[where]} at index {where}, outside [0, {num_classes}) "
+            f"and not the ignore_index {ignore_index}."
+        )
+    return t.astype(np.intp, copy=False)
+
+
+def _first_index(mask: np.ndarray):
+    """The index of the first True entry, as an int for 1-D arrays and a tuple otherwise."""
+    if mask.ndim == 0:
+        return ()
+    flat = int(np.flatnonzero(mask)[0])
+    if mask.ndim == 1:
+        return flat
+    return tuple(int(i) for i in np.unravel_index(flat, mask.shape))
