@@ -33,7 +33,8 @@ def distribution_pairs(draw, min_size: int = 1, max_size: int = 12, zeros: bool 
 
 def logits(shape, low: float = -50.0, high: float = 50.0, dtype=np.float64):
     """Finite logits of a given shape (or shape strategy)."""
-    return hnp.arrays(dtype, shape, elements=st.floats(low, high, allow_nan=False, width=64 if dtype == np.float64 else 32))
+    width = 64 if dtype == np.float64 else 32
+    return hnp.arrays(dtype, shape, elements=st.floats(low, high, allow_nan=False, width=width))
 
 
 @st.composite

@@ -241,11 +241,13 @@ def kl_divergence(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
             p_i \\log \\frac{p_i}{q_i} & \\text{otherwise.}
         \\end{cases}
 
-    It is computed directly, never as H(p, q) - H(p), which would lose every
-    digit when q is close to p. Each log-ratio uses ``log1p((p - q) / q)`` where
-    q/2 ≤ p ≤ 2q, since the subtraction is exact there. The terms have mixed
-    signs, so rounding can push a sum that is mathematically a tiny positive number
-    a few ulp below zero; such a sum is returned as 0, as Gibbs' inequality requires.
+    It is computed directly from the log-ratios, never as H(p, q) - H(p), which
+    would subtract two large numbers to get a small one. Its terms still have mixed
+    signs: when q is close to p they are of order ``|p - q|`` while their sum is of
+    order ``(p - q)**2``, so the result carries an absolute error of a few ulp of
+    ``sum(|p - q|)``. Rounding can therefore push a sum that is mathematically a tiny
+    positive number just below zero; such a sum is returned as 0, as Gibbs'
+    inequality requires. Where q equals p every term is exactly 0.
 
     KL is not symmetric: KL(p ‖ q) and KL(q ‖ p) differ in general.
 
@@ -320,7 +322,9 @@ def normalize(x: npt.ArrayLike, *, axis: int = -1):
     arr = v.as_float_array(x, "x")
     ax = v.check_axis(axis, arr.ndim)
     if arr.size and arr.min() < 0:
-        raise ValueError("`x` must hold non-negative weights to normalise; it has a negative entry.")
+        raise ValueError(
+            "`x` must hold non-negative weights to normalise; it has a negative entry."
+        )
     if not np.isfinite(arr).all():
         raise ValueError("`x` must be finite to normalise; it holds an infinite entry.")
     total = arr.sum(axis=ax, keepdims=True)
@@ -358,14 +362,14 @@ def _cross_entropy_terms(p, q):
 
 def _kl_terms(p, q):
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-        log_ratio = np.log(p / q)
-        near = (p >= 0.5 * q) & (p <= 2 * q)
-        log_ratio = np.where(near, np.log1p((p - q) / q), log_ratio)
-        # p / q over- or underflows only for extreme ratios; log p - log q is exact enough there.
-        bad = ~np.isfinite(log_ratio) & (q > 0) & (p > 0)
-        if bad.any():
-            log_ratio = np.where(bad, np.log(p) - np.log(q), log_ratio)
-        t = -p * log_ratio
+        # log(q / p) is -log(p / q): the negated summand that _reduce expects.
+        t = np.log(q / p)
+        if np.isinf(t).any():
+            # Either q = 0 (a true infinity) or q / p over- or underflowed because one
+            # of them is extreme; log q - log p is exact enough in that second case.
+            extreme = np.isinf(t) & (q > 0)
+            t = np.where(extreme, np.log(q) - np.log(p), t)
+        t *= p
     return np.where(p > 0, t, 0)
 
 
