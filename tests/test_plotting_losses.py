@@ -1,0 +1,89 @@
+"""Tests for the figures of chapters 5 and 6 (xentbook.plotting._losses), drawn headless."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import xentbook as xb
+from xentbook import plotting as xp
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _has_unit(label: str) -> bool:
+    return "nats" in label or "units" in label or "step" in label or "ε" in label
+
+
+def test_log_loss_branches_cross_at_log_2():
+    ax = xp.plot_log_loss()
+    pos, neg = ax.get_lines()[:2]
+    x = pos.get_xdata()
+    mid = np.argmin(np.abs(x - 0.5))
+    assert pos.get_ydata()[mid] == pytest.approx(math.log(2), abs=1e-2)
+    assert neg.get_ydata()[mid] == pytest.approx(math.log(2), abs=1e-2)
+    assert "nats" in ax.get_ylabel()
+
+
+def test_training_curve_draws_losses_and_floor():
+    losses = np.linspace(math.log(2), 0.2, 11)
+    ax = xp.plot_training_curve(losses, floor=0.19)
+    np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), losses)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "best possible" in labels
+    assert "nats" in ax.get_ylabel()
+
+
+def test_decision_boundary_on_given_axes():
+    X, y = xb.two_class_data(40, seed=0)
+    _, ax = plt.subplots()
+    out = xp.plot_decision_boundary(X, y, np.array([1.0, 0.5]), 0.0, ax=ax)
+    assert out is ax
+    assert len(ax.collections) >= 2  # the two classes' scatter plots, at least
+    assert _has_unit(ax.get_xlabel())
+    assert _has_unit(ax.get_ylabel())
+
+
+def test_naive_vs_stable_marks_zeros_and_nans():
+    m = np.linspace(0, 60, 61)
+    stable = np.log1p(2 * np.exp(-m))
+    naive = np.where(m > 37, 0.0, stable)
+    naive[-3:] = np.nan
+    ax = xp.plot_naive_vs_stable(m, {"exact": stable, "naive": naive})
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "naive: returns exactly 0" in labels
+    assert "naive: nan" in labels
+    assert ax.get_yscale() == "log"
+    low, _ = ax.get_ylim()
+    assert 0 < low < stable.min()
+
+
+def test_clipping_effects_on_a_log_axis():
+    grid = np.logspace(-30, 0, 31)
+    curves = {
+        "exact": xb.binary_cross_entropy(np.ones_like(grid), grid, reduction="none"),
+        "clipped": -np.log(np.clip(grid, 1e-7, 1)),
+    }
+    ax = xp.plot_clipping_effects(grid, curves)
+    assert ax.get_xscale() == "log"
+    assert len(ax.get_lines()) == 2
+    assert ax.get_lines()[1].get_ydata().max() == pytest.approx(-math.log(1e-7))
+    assert "nats" in ax.get_ylabel()
+
+
+def test_smoothing_floor_ends_at_log_k():
+    ax = xp.plot_smoothing_floor((2, 10))
+    curves = [line for line in ax.get_lines() if len(line.get_xdata()) > 1]
+    for line, k in zip(curves, (2, 10), strict=True):
+        y = line.get_ydata()
+        assert y[0] == 0.0
+        assert y[-1] == pytest.approx(math.log(k), rel=1e-12)
+        assert (np.diff(y) >= -1e-15).all()  # the floor rises with epsilon
+    assert "nats" in ax.get_ylabel()

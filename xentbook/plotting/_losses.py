@@ -1,0 +1,312 @@
+"""Figures for chapters 5 and 6: cross-entropy as a training loss, and its pitfalls."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+from matplotlib.axes import Axes
+
+from ..information import entropy, surprisal
+from ._style import COLORS, LINESTYLES, color, finish_ax, get_ax
+
+__all__ = [
+    "plot_clipping_effects",
+    "plot_decision_boundary",
+    "plot_log_loss",
+    "plot_naive_vs_stable",
+    "plot_smoothing_floor",
+    "plot_training_curve",
+]
+
+NATS = "loss (nats)"
+
+
+def plot_log_loss(*, ax: Axes | None = None) -> Axes:
+    """The two branches of binary cross-entropy against the predicted probability.
+
+    For a label y = 1 the loss is -log ŷ, for y = 0 it is -log(1 - ŷ): each is 0
+    for a confident correct prediction and grows without bound for a confident
+    wrong one.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = get_ax(ax)
+    y_hat = np.linspace(0.002, 0.998, 499)
+    ax.plot(y_hat, surprisal(y_hat), color=color(0), ls=LINESTYLES[0], label="y = 1:  −log ŷ")
+    ax.plot(
+        y_hat, surprisal(1 - y_hat), color=color(1), ls=LINESTYLES[1], label="y = 0:  −log(1 − ŷ)"
+    )
+    ax.axhline(np.log(2), color=COLORS["black"], lw=0.8, ls=":")
+    ax.annotate(
+        "ŷ = 0.5 costs ln 2 either way",
+        (0.5, np.log(2)),
+        xytext=(0.5, 2.6),
+        ha="center",
+        fontsize=9,
+        arrowprops={"arrowstyle": "->", "color": COLORS["black"], "lw": 0.8},
+    )
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 6.5)
+    return finish_ax(ax, xlabel="predicted probability of class 1, ŷ", ylabel=NATS)
+
+
+def plot_training_curve(
+    losses: npt.ArrayLike,
+    *,
+    floor: float | None = None,
+    floor_label: str = "best possible",
+    ax: Axes | None = None,
+) -> Axes:
+    """Mean training cross-entropy after each gradient step.
+
+    Parameters
+    ----------
+    losses : array_like
+        The loss before training and after each step, in nats.
+    floor : float, optional
+        A reference level (for instance the loss of the Bayes-optimal model), drawn
+        as a dotted line.
+    floor_label : str, optional
+        Legend entry of the reference line.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = get_ax(ax)
+    losses = np.asarray(losses, dtype=float)
+    ax.plot(np.arange(losses.size), losses, color=color(0), lw=2, label="training loss")
+    ax.axhline(np.log(2), color=COLORS["black"], lw=0.8, ls="--", label="ln 2: a coin-flip guess")
+    if floor is not None:
+        ax.axhline(floor, color=color(2), lw=1.2, ls=":", label=floor_label)
+    ax.set_xlim(0, losses.size - 1)
+    ax.set_ylim(0, max(np.log(2), losses.max()) * 1.1)
+    return finish_ax(ax, xlabel="gradient step", ylabel="mean cross-entropy (nats)")
+
+
+def plot_decision_boundary(
+    X: npt.ArrayLike,
+    y: npt.ArrayLike,
+    weights: npt.ArrayLike,
+    bias: float,
+    *,
+    ax: Axes | None = None,
+) -> Axes:
+    """Two-class data with a logistic regression's probability contours.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, 2)
+        Features.
+    y : array_like of shape (n,)
+        Labels 0 or 1.
+    weights : array_like of shape (2,)
+        The model's weights; its logit is ``X @ weights + bias``.
+    bias : float
+        The model's bias.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = get_ax(ax, figsize=(5.6, 4.6))
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    pad = 0.5
+    (x0, y0), (x1, y1) = X.min(axis=0) - pad, X.max(axis=0) + pad
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 200), np.linspace(y0, y1, 200))
+    z = np.stack([gx, gy], axis=-1) @ np.asarray(weights, dtype=float) + bias
+    # The sigmoid written with tanh: exact for any z, with no overflow.
+    prob = 0.5 * (1 + np.tanh(z / 2))
+    ax.contourf(
+        gx, gy, prob, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.25, vmin=0, vmax=1
+    )
+    lines = ax.contour(
+        gx,
+        gy,
+        prob,
+        levels=[0.1, 0.5, 0.9],
+        colors=COLORS["black"],
+        linestyles=[":", "-", ":"],
+        linewidths=[1, 1.6, 1],
+    )
+    ax.clabel(lines, fmt={0.1: "ŷ = 0.1", 0.5: "ŷ = 0.5", 0.9: "ŷ = 0.9"}, fontsize=8)
+    for label, marker, c in ((0, "o", COLORS["blue"]), (1, "^", COLORS["vermillion"])):
+        pts = X[y == label]
+        ax.scatter(
+            pts[:, 0],
+            pts[:, 1],
+            s=18,
+            marker=marker,
+            color=c,
+            edgecolor="white",
+            linewidth=0.4,
+            label=f"class {label}",
+        )
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.legend(frameon=True, framealpha=0.9, edgecolor="none", loc="lower right")
+    return finish_ax(
+        ax, xlabel="feature 1 (arbitrary units)", ylabel="feature 2 (arbitrary units)", legend=False
+    )
+
+
+def plot_naive_vs_stable(
+    margins: npt.ArrayLike,
+    curves: Mapping[str, npt.ArrayLike],
+    *,
+    ax: Axes | None = None,
+) -> Axes:
+    """Loss against logit margin on a log scale, marking where a method returns 0 or nan.
+
+    A correctly classified example whose correct logit exceeds the others by a
+    margin m has a tiny, positive loss of about e^(-m). A naive computation rounds
+    it to exactly 0 (every digit lost) or returns nan; those points cannot sit on a
+    log axis, so they are drawn as markers along the bottom edge.
+
+    Parameters
+    ----------
+    margins : array_like
+        Logit margins, the x values.
+    curves : mapping of str to array_like
+        One array of losses (nats) per method, in drawing order; the first is drawn
+        as a solid reference line.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = get_ax(ax, figsize=(6.4, 4.2))
+    m = np.asarray(margins, dtype=float)
+    values = {name: np.asarray(c, dtype=float) for name, c in curves.items()}
+    positive = np.concatenate([c[np.isfinite(c) & (c > 0)] for c in values.values()])
+    failures = sum(int((c == 0).any()) + int(np.isnan(c).any()) for c in values.values())
+    # Room below the curves for one row of markers per failure, but never below the
+    # subnormal range, where a log axis has nothing left to show.
+    high, top_row = 1.0, 0.04 + 0.07 * max(failures - 1, 0)
+    low = max((np.log10(positive.min()) - 1 - top_row * high) / (1 - top_row) - 1, -320.0)
+    ax.set_yscale("log")
+    row = 0
+    for i, (name, c) in enumerate(values.items()):
+        ok = np.isfinite(c) & (c > 0)
+        ax.plot(m[ok], c[ok], color=color(i), ls=LINESTYLES[i % 4], lw=2.4 - 0.5 * i, label=name)
+        for mask, marker, what in ((c == 0, "v", "returns exactly 0"), (np.isnan(c), "X", "nan")):
+            if mask.any():
+                # Each failure gets its own row of markers near the bottom edge.
+                height = 10.0 ** (low + (high - low) * (0.04 + 0.07 * row))
+                row += 1
+                step = max(1, mask.sum() // 30)
+                ax.plot(
+                    m[mask][::step],
+                    np.full(m[mask][::step].size, height),
+                    marker,
+                    color=color(i),
+                    ms=5,
+                    ls="none",
+                    label=f"{name}: {what}",
+                )
+    ax.set_ylim(10.0**low, 10.0**high)
+    ax.set_xlim(m.min(), m.max())
+    ax.legend(frameon=False, loc="upper right", fontsize=8.5)
+    return finish_ax(ax, xlabel="logit margin of the correct class, m", ylabel=NATS, legend=False)
+
+
+def plot_clipping_effects(
+    y_hat: npt.ArrayLike,
+    curves: Mapping[str, npt.ArrayLike],
+    *,
+    ax: Axes | None = None,
+) -> Axes:
+    """Binary cross-entropy of a positive example (y = 1) against ŷ, as several tools compute it.
+
+    Parameters
+    ----------
+    y_hat : array_like
+        Predicted probabilities of class 1, spanning many orders of magnitude; drawn
+        on a log axis.
+    curves : mapping of str to array_like
+        The loss in nats for each way of computing it; the first is the exact one.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = get_ax(ax)
+    x = np.asarray(y_hat, dtype=float)
+    for i, (name, c) in enumerate(curves.items()):
+        ax.plot(
+            x,
+            np.asarray(c, dtype=float),
+            color=color(i),
+            ls=LINESTYLES[i % 4],
+            lw=2.6 - 0.5 * i,
+            label=name,
+        )
+    ax.set_xscale("log")
+    ax.set_xlim(x.min(), x.max())
+    # At most about seven decade ticks, evenly spaced, ending at 10^0.
+    lo = int(np.floor(np.log10(x.min())))
+    step = max(1, int(np.ceil(-lo / 6)))
+    ax.set_xticks(10.0 ** np.arange(0, lo - 1, -step)[::-1])
+    ax.set_ylim(bottom=0)
+    ax.legend(frameon=False, loc="upper right")
+    return finish_ax(
+        ax,
+        xlabel="predicted probability of the true class, ŷ (log scale)",
+        ylabel=NATS,
+        legend=False,
+    )
+
+
+def plot_smoothing_floor(
+    num_classes: Sequence[int] = (2, 10, 1000),
+    *,
+    ax: Axes | None = None,
+) -> Axes:
+    """The least achievable loss under label smoothing ε, for several class counts.
+
+    A smoothed target puts 1 - ε + ε/K on the true class and ε/K on each other
+    class. No prediction can score below that target's entropy, so the loss floor
+    rises from 0 (at ε = 0) to ln K (at ε = 1).
+
+    Parameters
+    ----------
+    num_classes : sequence of int
+        Class counts K, one curve each.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure when None.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = get_ax(ax)
+    eps = np.linspace(0, 1, 201)
+    for i, k in enumerate(num_classes):
+        # The smoothed targets themselves, one row per ε; their entropy is the floor.
+        targets = np.broadcast_to(eps[:, None] / k, (eps.size, k)).copy()
+        targets[:, 0] += 1 - eps
+        floor = entropy(targets)
+        ax.plot(eps, floor, color=color(i), ls=LINESTYLES[i % 4], lw=2, label=f"K = {k}")
+        ax.plot(1, np.log(k), "o", color=color(i), ms=4)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(bottom=0)
+    return finish_ax(ax, xlabel="label smoothing ε", ylabel="least achievable loss (nats)")
