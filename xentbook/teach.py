@@ -1,0 +1,442 @@
+"""Teaching tools: build the student edition of the book.
+
+The instructor edition is the normal build. The student edition leaves the solutions
+out::
+
+    python -m xentbook.teach student-edition OUT
+
+writes
+
+* ``OUT/notebooks/``: every chapter notebook with its solution cells removed. The
+  exercise cells stay; where a removed solution held code, one empty code cell
+  (``# Your solution here``) is left for the student to work in;
+* ``OUT/html/``: the book built from a copy of its sources with the same solution cells
+  removed, and ``{solution}`` directives and ``{solution-start}``...``{solution-end}``
+  blocks cut from every Markdown page and cell.
+
+It relies on the book's tagging convention: every cell that is part of a solution (the
+Markdown ``{solution}`` cell, or the gated ``{solution-start}``, code and
+``{solution-end}`` cells) carries the cell tag ``solution``. References to a removed
+solution's label become plain text, so the student build has no dangling links.
+
+The module needs only the standard library (notebooks are JSON) and the
+``jupyter-book`` command for the HTML.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "StrippedBook",
+    "main",
+    "strip_markdown",
+    "strip_notebook",
+    "student_edition",
+    "unlink_labels",
+]
+
+SOLUTION_TAG = "solution"
+PLACEHOLDER = "# Your solution here"
+_SKIP_DIRS = {"_build", ".ipynb_checkpoints", "__pycache__", ".jupyter_cache", "jupyter_execute"}
+
+# An opening fence of a solution directive: ```{solution} ex-1, :::{solution-start} ex-1 ...
+_SOLUTION_FENCE = re.compile(
+    r"^ {0,3}(?P<fence>`{3,}|:{3,})\s*\{(?P<name>solution|solution-start|solution-end)\}"
+)
+_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|:{3,})(?P<info>.*)$")
+_LABEL = re.compile(r"^\s*:label:\s*(?P<label>\S+)\s*$")
+
+
+@dataclass
+class StrippedBook:
+    """What :func:`student_edition` removed: counts and the labels of removed solutions."""
+
+    notebooks: int = 0
+    solution_cells: int = 0
+    placeholders: int = 0
+    markdown_blocks: int = 0
+    labels: set[str] = field(default_factory=set)
+
+
+def strip_markdown(text: str) -> tuple[str, list[str], int]:
+    """Cut every solution directive and gated solution block out of MyST Markdown.
+
+    Parameters
+    ----------
+    text : str
+        MyST Markdown, a page or one notebook cell.
+
+    Returns
+    -------
+    tuple of (str, list of str, int)
+        The text without solutions, the labels of the removed solutions, and the
+        number of solutions removed.
+
+    Examples
+    --------
+    >>> from xentbook.teach import strip_markdown
+    >>> page = (
+    ...     "Try it.\\n\\n```{solution} ex-1\\n:label: sol-1\\nThe answer is 42.\\n```\\nDone.\\n"
+    ... )
+    >>> text, labels, count = strip_markdown(page)
+    >>> print(text)
+    Try it.
+    <BLANKLINE>
+    Done.
+    <BLANKLINE>
+    >>> labels, count
+    (['sol-1'], 1)
+    """
+    lines = text.splitlines(keepends=True)
+    kept: list[str] = []
+    labels: list[str] = []
+    removed = 0
+    i = 0
+    while i < len(lines):
+        match = _SOLUTION_FENCE.match(lines[i])
+        if not match or match["name"] == "solution-end":
+            kept.append(lines[i])
+            i += 1
+            continue
+        end = _block_end(lines, i)
+        if match["name"] == "solution-start":
+            # Everything up to and including the {solution-end} block goes too.
+            while end < len(lines):
+                closing = _SOLUTION_FENCE.match(lines[end])
+                if closing and closing["name"] == "solution-end":
+                    end = _block_end(lines, end)
+                    break
+                end += 1
+        labels += [m["label"] for line in lines[i:end] if (m := _LABEL.match(line))]
+        removed += 1
+        i = end
+    return "".join(kept), labels, removed
+
+
+def _block_end(lines: list[str], start: int) -> int:
+    """Index just past the fenced block that opens at ``lines[start]``.
+
+    A fence with an info string opens a (possibly nested) block; a bare fence of the
+    same character, at least as long as the innermost open one, closes it.
+    """
+    stack = []
+    for i in range(start, len(lines)):
+        match = _FENCE.match(lines[i].rstrip("\n"))
+        if not match:
+            continue
+        fence, info = match["fence"], match["info"].strip()
+        if info or not stack:
+            stack.append(fence)
+        elif fence[0] == stack[-1][0] and len(fence) >= len(stack[-1]):
+            stack.pop()
+            if not stack:
+                return i + 1
+    return len(lines)
+
+
+def strip_notebook(notebook: dict) -> tuple[dict, StrippedBook]:
+    """A copy of a notebook (nbformat 4 JSON) without its solutions.
+
+    Cells tagged ``solution`` are dropped. Each run of consecutive solution cells
+    that held code is replaced by one empty code cell with a ``# Your solution here``
+    comment. Untagged Markdown cells lose any solution directive they contain.
+
+    Parameters
+    ----------
+    notebook : dict
+        The notebook, as loaded with :func:`json.load`.
+
+    Returns
+    -------
+    tuple of (dict, StrippedBook)
+        The student notebook and what was removed.
+
+    Examples
+    --------
+    >>> from xentbook.teach import strip_notebook
+    >>> nb = {
+    ...     "cells": [
+    ...         {"cell_type": "markdown", "metadata": {"tags": ["exercise"]}, "source": "Do it."},
+    ...         {
+    ...             "cell_type": "code",
+    ...             "metadata": {"tags": ["solution"]},
+    ...             "source": "answer = 42",
+    ...             "outputs": [],
+    ...             "execution_count": 1,
+    ...         },
+    ...     ],
+    ...     "metadata": {},
+    ...     "nbformat": 4,
+    ...     "nbformat_minor": 5,
+    ... }
+    >>> student, removed = strip_notebook(nb)
+    >>> [cell["source"] for cell in student["cells"]]
+    ['Do it.', '# Your solution here']
+    >>> removed.solution_cells, removed.placeholders
+    (1, 1)
+    """
+    report = StrippedBook(notebooks=1)
+    cells: list[dict] = []
+    run_has_code = False
+    in_run = False
+    for cell in notebook["cells"]:
+        if SOLUTION_TAG in cell.get("metadata", {}).get("tags", []):
+            report.solution_cells += 1
+            in_run = True
+            run_has_code |= cell["cell_type"] == "code"
+            report.labels.update(strip_markdown(_source(cell))[1])
+            continue
+        if in_run and run_has_code:
+            cells.append(_placeholder(len(cells)))
+            report.placeholders += 1
+        in_run = run_has_code = False
+        cell = json.loads(json.dumps(cell))  # a deep copy: the input stays untouched
+        if cell["cell_type"] == "markdown":
+            text, labels, count = strip_markdown(_source(cell))
+            report.labels.update(labels)
+            report.markdown_blocks += count
+            cell["source"] = text
+        cells.append(cell)
+    if in_run and run_has_code:
+        cells.append(_placeholder(len(cells)))
+        report.placeholders += 1
+    student = {key: value for key, value in notebook.items() if key != "cells"}
+    student["cells"] = cells
+    return student, report
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return source if isinstance(source, str) else "".join(source)
+
+
+def _placeholder(position: int) -> dict:
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": f"student-work-{position}",
+        "metadata": {"tags": ["student-work"]},
+        "outputs": [],
+        "source": PLACEHOLDER,
+    }
+
+
+def unlink_labels(text: str, labels: set[str]) -> str:
+    """Turn ``{ref}`` and ``{numref}`` roles that point at removed labels into plain text.
+
+    Examples
+    --------
+    >>> from xentbook.teach import unlink_labels
+    >>> unlink_labels("See {ref}`the answer <sol-1>` and {ref}`sol-1`.", {"sol-1"})
+    'See the answer and the solution.'
+    """
+    if not labels:
+        return text
+
+    def replace(match: re.Match) -> str:
+        body = match["body"]
+        titled = re.fullmatch(r"(?P<title>.*?)\s*<(?P<label>[^<>]+)>", body, flags=re.S)
+        label = titled["label"] if titled else body
+        if label.strip() not in labels:
+            return match[0]
+        return titled["title"] if titled else "the solution"
+
+    return re.sub(r"\{(?:ref|numref)\}`(?P<body>[^`]+)`", replace, text)
+
+
+def student_edition(
+    out: Path, *, source: Path | None = None, html: bool = True, strict: bool = False
+) -> int:
+    """Write the student edition: ``out/notebooks`` and (unless ``html`` is False) ``out/html``.
+
+    Parameters
+    ----------
+    out : Path
+        The output folder; its ``notebooks`` and ``html`` subfolders are replaced.
+    source : Path, optional
+        The project folder holding ``_config.yml``, ``_toc.yml`` and ``book/``. By
+        default the current folder if it holds a ``_toc.yml``, else the checkout that
+        this module lives in.
+    html : bool
+        Also build the HTML with ``jupyter-book`` (the slow part).
+    strict : bool
+        Build with ``-W -n --keep-going``, failing on any warning, as the tests do.
+
+    Returns
+    -------
+    int
+        0 on success, else the exit code of the failed ``jupyter-book build``.
+    """
+    root = Path(source) if source else _default_source()
+    if not (root / "_toc.yml").exists() or not (root / "book").is_dir():
+        raise ValueError(
+            f"`source` {root} is not the book's project folder (it needs _toc.yml and book/); "
+            "run from the root of a clone or pass --source."
+        )
+    out = Path(out)
+    with tempfile.TemporaryDirectory(prefix="xentbook-student-") as tmp:
+        copy = Path(tmp) / "book-src"
+        _copy_sources(root, copy)
+        report = _strip_tree(copy / "book")
+        _mark_student_title(copy / "_config.yml")
+        notebooks = out / "notebooks"
+        _replace_dir(notebooks)
+        for nb in sorted((copy / "book").rglob("*.ipynb")):
+            target = notebooks / nb.relative_to(copy / "book")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(nb, target)
+        print(
+            f"student notebooks: {report.notebooks} written to {notebooks} "
+            f"({report.solution_cells} solution cells removed, {report.placeholders} "
+            f"'{PLACEHOLDER}' cells left for the student)"
+        )
+        if not html:
+            return 0
+        return _build_html(copy, Path(tmp) / "build", out / "html", strict)
+
+
+def _default_source() -> Path:
+    here = Path.cwd()
+    if (here / "_toc.yml").exists():
+        return here
+    return Path(__file__).resolve().parents[1]
+
+
+def _copy_sources(root: Path, copy: Path) -> None:
+    copy.mkdir(parents=True)
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copyfile(root / name, copy / name)
+    shutil.copytree(
+        root / "book", copy / "book", ignore=lambda _dir, names: _SKIP_DIRS & set(names)
+    )
+
+
+def _strip_tree(book: Path) -> StrippedBook:
+    """Strip every notebook and Markdown page under ``book`` in place."""
+    total = StrippedBook()
+    notebooks = sorted(book.rglob("*.ipynb"))
+    pages = sorted(book.rglob("*.md"))
+    stripped = {}
+    for path in notebooks:
+        student, report = strip_notebook(json.loads(path.read_text(encoding="utf-8")))
+        stripped[path] = student
+        _add(total, report)
+    texts = {}
+    for path in pages:
+        text, labels, count = strip_markdown(path.read_text(encoding="utf-8"))
+        texts[path] = text
+        total.labels.update(labels)
+        total.markdown_blocks += count
+    # References to removed labels may sit on any page, so unlink after stripping all.
+    for path, student in stripped.items():
+        for cell in student["cells"]:
+            if cell["cell_type"] == "markdown":
+                cell["source"] = unlink_labels(_source(cell), total.labels)
+        path.write_text(json.dumps(student, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    for path, text in texts.items():
+        path.write_text(unlink_labels(text, total.labels), encoding="utf-8")
+    return total
+
+
+def _add(total: StrippedBook, report: StrippedBook) -> None:
+    total.notebooks += report.notebooks
+    total.solution_cells += report.solution_cells
+    total.placeholders += report.placeholders
+    total.markdown_blocks += report.markdown_blocks
+    total.labels |= report.labels
+
+
+def _mark_student_title(config: Path) -> None:
+    text = config.read_text(encoding="utf-8")
+    text = re.sub(
+        r'^title:\s*"?(?P<title>.*?)"?\s*$',
+        lambda m: f'title: "{m["title"]} (student edition)"',
+        text,
+        count=1,
+        flags=re.M,
+    )
+    config.write_text(text, encoding="utf-8")
+
+
+def _replace_dir(path: Path) -> None:
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+
+
+def _jupyter_book() -> str:
+    beside = Path(sys.executable).with_name("jupyter-book")
+    return str(beside) if beside.exists() else (shutil.which("jupyter-book") or "jupyter-book")
+
+
+def _build_html(copy: Path, build: Path, target: Path, strict: bool) -> int:
+    cmd = [_jupyter_book(), "build", str(copy), "--path-output", str(build)]
+    if strict:
+        cmd += ["-W", "-n", "--keep-going"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    built = build / "_build" / "html"
+    if built.exists():
+        # With --keep-going a build that warned still wrote every page: keep them to look at.
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(built, target)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout[-8000:] + proc.stderr[-8000:])
+        print(f"student html: jupyter-book build failed (exit {proc.returncode})", file=sys.stderr)
+        return proc.returncode
+    print(f"student html: built into {target} (open {target / 'index.html'})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line: ``python -m xentbook.teach student-edition OUT``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m xentbook.teach",
+        description="Teaching tools for xentbook. The instructor edition is the normal "
+        "build (jupyter-book build .); this builds the edition for students.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    student = commands.add_parser(
+        "student-edition",
+        help="write OUT/notebooks and OUT/html without solutions",
+        description="Write the student edition: OUT/notebooks/ (every chapter without its "
+        "solution cells; an empty '# Your solution here' cell replaces each code solution) "
+        "and OUT/html/ (the book built without solutions).",
+    )
+    student.add_argument("out", type=Path, metavar="OUT", help="output folder")
+    student.add_argument(
+        "--source",
+        type=Path,
+        default=None,
+        help="the project folder with _config.yml, _toc.yml and book/ "
+        "(default: the current folder)",
+    )
+    student.add_argument(
+        "--no-html", action="store_true", help="write the notebooks only; skip the HTML build"
+    )
+    student.add_argument(
+        "--strict",
+        action="store_true",
+        help="build with -W -n --keep-going and fail on any warning",
+    )
+    args = parser.parse_args(argv)
+    try:
+        return student_edition(
+            args.out, source=args.source, html=not args.no_html, strict=args.strict
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
