@@ -15,9 +15,7 @@ def distributions(draw, min_size: int = 1, max_size: int = 12, zeros: bool = Tru
     """
     n = draw(st.integers(min_size, max_size))
     low = 0.0 if zeros else 1e-3
-    w = draw(
-        hnp.arrays(np.float64, n, elements=st.floats(low, 1e3, allow_nan=False))
-    )
+    w = draw(hnp.arrays(np.float64, n, elements=st.floats(low, 1e3, allow_nan=False)))
     if w.sum() == 0:
         w[draw(st.integers(0, n - 1))] = 1.0
     return w / w.sum()
@@ -45,3 +43,56 @@ def logits_and_targets(draw, max_batch: int = 8, max_classes: int = 10):
     x = draw(logits((n, c)))
     t = draw(hnp.arrays(np.int64, n, elements=st.integers(0, c - 1)))
     return x, t
+
+
+@st.composite
+def class_problems(draw, max_classes: int = 6):
+    """(target, logits, axis): class-index targets for logits of 1 to 3 dimensions.
+
+    The class axis is drawn anywhere; about a fifth of the targets are ignore_index -100.
+    """
+    ndim = draw(st.integers(1, 3))
+    shape = tuple(draw(st.lists(st.integers(1, 4), min_size=ndim, max_size=ndim)))
+    axis = draw(st.integers(-ndim, ndim - 1))
+    c = draw(st.integers(1, max_classes))
+    shape = (*shape[: axis % ndim], c, *shape[axis % ndim + 1 :])
+    x = draw(logits(shape))
+    t_shape = shape[: axis % ndim] + shape[axis % ndim + 1 :]
+    t = draw(hnp.arrays(np.int64, t_shape, elements=st.integers(0, c - 1)))
+    ignored = draw(hnp.arrays(np.bool_, t_shape, elements=st.sampled_from([False] * 4 + [True])))
+    t = np.where(ignored, -100, t)
+    return t, x, axis
+
+
+@st.composite
+def binary_problems(draw, max_size: int = 10):
+    """(y, logits): soft or hard binary targets in [0, 1] and finite logits of one shape."""
+    n = draw(st.integers(1, max_size))
+    hard = st.sampled_from([0.0, 1.0])
+    y = draw(hnp.arrays(np.float64, n, elements=st.one_of(hard, st.floats(0.0, 1.0))))
+    x = draw(logits(n, -40.0, 40.0))
+    return y, x
+
+
+@st.composite
+def models_and_messages(draw, min_size: int = 1, max_size: int = 27, max_length: int = 40):
+    """A model q (some outcomes may have probability 0) and a message of symbol indices.
+
+    The message uses only symbols that q can code (q > 0); it may be empty.
+    """
+    q = draw(distributions(min_size, max_size, zeros=True))
+    support = np.flatnonzero(q > 0).tolist()
+    message = draw(st.lists(st.sampled_from(support), max_size=max_length))
+    return q, message
+
+
+@st.composite
+def symbol_labels(draw, n: int):
+    """``n`` distinct hashable labels of mixed kinds: ints, letters, strings, tuples."""
+    label = st.one_of(
+        st.integers(-5, 100),
+        st.characters(categories=("L",)),
+        st.text(alphabet="abcxyz", min_size=2, max_size=4),
+        st.tuples(st.integers(0, 3), st.integers(0, 3)),
+    )
+    return draw(st.lists(label, min_size=n, max_size=n, unique=True))

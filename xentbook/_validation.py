@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import math
 import operator
+from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
+
+if TYPE_CHECKING:  # numpy.typing costs import time and is only needed by type checkers
+    import numpy.typing as npt
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -82,7 +85,8 @@ def check_probabilities(p: np.ndarray, name: str) -> np.ndarray:
         raise ValueError(
             f"`{name}` must not contain probabilities greater than 1 "
             f"(found {p[where]:.6g} at index {where}); did you pass logits? "
-            "Use xentbook.softmax (or xentbook.log_softmax) to turn logits into probabilities."
+            "Pass logits to a function that takes them (softmax_cross_entropy, "
+            "binary_cross_entropy_with_logits), or convert them with xentbook.softmax."
         )
     return p
 
@@ -199,6 +203,67 @@ def check_class_indices(
             f"and not the ignore_index {ignore_index}."
         )
     return t.astype(np.intp, copy=False)
+
+
+def to_float_array(x: npt.ArrayLike, name: str, dtype: np.dtype | None = None) -> np.ndarray:
+    """Like ``as_float_array``, but leave the NaN scan to the caller.
+
+    For logits that the caller reduces row by row with a maximum anyway: the maximum
+    propagates NaN, so the caller finds NaN for free and reports it with ``raise_nan``.
+    """
+    arr = np.asarray(x)
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.floating)
+        or np.issubdtype(arr.dtype, np.integer)
+        or arr.dtype == np.bool_
+    ):
+        raise ValueError(f"`{name}` must hold real numbers; got an array of dtype {arr.dtype}.")
+    if dtype is None:
+        dtype = float_dtype(arr) if np.issubdtype(arr.dtype, np.floating) else np.dtype(np.float64)
+    return arr.astype(dtype, copy=False)
+
+
+def raise_nan(arr: np.ndarray, name: str):
+    """Raise the error ``as_float_array`` gives for an ``arr`` known to contain NaN."""
+    where = _first_index(np.isnan(arr))
+    raise ValueError(
+        f"`{name}` contains NaN (first at index {where}); a probability or logit must be a number."
+    )
+
+
+def check_integer(value, name: str, minimum: int | None = None) -> int:
+    """``value`` is a Python or NumPy integer (at least ``minimum`` if given)."""
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"`{name}` must be an integer; got {value!r}.")
+    try:
+        value = operator.index(value)
+    except TypeError:
+        raise ValueError(f"`{name}` must be an integer; got {value!r}.") from None
+    if minimum is not None and value < minimum:
+        raise ValueError(f"`{name}` must be at least {minimum}; got {value}.")
+    return value
+
+
+def check_same_shape(a: np.ndarray, b: np.ndarray, names: tuple[str, str]) -> None:
+    """``a`` and ``b`` have exactly the same shape: no broadcasting of truth against prediction."""
+    if a.shape != b.shape:
+        raise ValueError(
+            f"`{names[0]}` with shape {a.shape} and `{names[1]}` with shape {b.shape} "
+            "must have the same shape: one target per prediction."
+        )
+
+
+def check_broadcasts_to(a: np.ndarray, shape: tuple, name: str, other: str) -> np.ndarray:
+    """``a`` broadcasts to ``shape`` (the shape of ``other``) without enlarging it."""
+    try:
+        if np.broadcast_shapes(a.shape, shape) == tuple(shape):
+            return a
+    except ValueError:
+        pass
+    raise ValueError(
+        f"`{name}` with shape {a.shape} does not broadcast to `{other}` with shape {tuple(shape)}; "
+        "it needs equal sizes (or 1) in each trailing dimension and no extra dimensions."
+    )
 
 
 def _first_index(mask: np.ndarray):
