@@ -5,14 +5,84 @@ comes first, as in H(p, q), and results are in nats unless ``base`` says otherwi
 Plotting lives in :mod:`xentbook.plotting`, which alone imports matplotlib.
 """
 
+import importlib
+
 from .information import cross_entropy, entropy, kl_divergence, normalize, surprisal
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_grad,
+    nll_loss,
+    one_hot,
+    softmax_cross_entropy,
+    softmax_cross_entropy_grad,
+)
+from .softmax import log_softmax, logsumexp, softmax
 
 __version__ = "0.1.0"
 
+# Coding, data, models and the self-checks load on first use, so that
+# `import xentbook` costs little more than `import numpy`.
+_LAZY = {
+    "check": None,
+    "PrefixCode": "coding",
+    "arithmetic_decode": "coding",
+    "arithmetic_encode": "coding",
+    "huffman_code": "coding",
+    "shannon_code": "coding",
+    "shannon_code_lengths": "coding",
+    "letter_frequencies": "data",
+    "morse_code": "data",
+    "morse_duration": "data",
+    "multiclass_data": "datasets",
+    "two_class_data": "datasets",
+    "LinearFit": "models",
+    "fit_logistic_regression": "models",
+    "fit_softmax_regression": "models",
+}
+
 __all__ = [
+    "LinearFit",
+    "PrefixCode",
+    "arithmetic_decode",
+    "arithmetic_encode",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits_grad",
+    "check",
     "cross_entropy",
     "entropy",
+    "fit_logistic_regression",
+    "fit_softmax_regression",
+    "huffman_code",
     "kl_divergence",
+    "letter_frequencies",
+    "log_softmax",
+    "logsumexp",
+    "morse_code",
+    "morse_duration",
+    "multiclass_data",
+    "nll_loss",
     "normalize",
+    "one_hot",
+    "shannon_code",
+    "shannon_code_lengths",
+    "softmax",
+    "softmax_cross_entropy",
+    "softmax_cross_entropy_grad",
     "surprisal",
+    "two_class_data",
 ]
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'xentbook' has no attribute {name!r}")
+    module = importlib.import_module(f".{_LAZY[name] or name}", __name__)
+    value = module if _LAZY[name] is None else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -20,11 +20,14 @@ No RuntimeWarning escapes: the zero and infinity cases are handled explicitly.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 
 from . import _validation as v
+
+if TYPE_CHECKING:  # numpy.typing costs import time and is only needed by type checkers
+    import numpy.typing as npt
 
 __all__ = ["cross_entropy", "entropy", "kl_divergence", "normalize", "surprisal"]
 

@@ -5,4 +5,60 @@ colour-blind-safe style (:mod:`xentbook.plotting._style`) and label their axes w
 units. Each chapter's figures live in their own private module, re-exported here.
 """
 
-from ._style import COLORS, LINESTYLES, color, finish_ax, get_ax  # noqa: F401
+from ._coding import (
+    plot_bits_convergence,
+    plot_code_lengths,
+    plot_morse_vs_surprisal,
+    plot_smoothing_cost,
+)
+from ._divergence import (
+    plot_cross_entropy_vs_kl,
+    plot_extra_bits,
+    plot_kl_asymmetry,
+    plot_kl_terms,
+    plot_log_bound,
+    plot_mode_fits,
+)
+from ._information import (
+    plot_binary_entropy,
+    plot_entropy_bound,
+    plot_running_entropy,
+    plot_surprisal,
+)
+from ._losses import (
+    plot_clipping_effects,
+    plot_decision_boundary,
+    plot_log_loss,
+    plot_naive_vs_stable,
+    plot_smoothing_floor,
+    plot_training_curve,
+)
+from ._style import COLORS, LINESTYLES, color, finish_ax, get_ax
+
+__all__ = [
+    "COLORS",
+    "LINESTYLES",
+    "color",
+    "finish_ax",
+    "get_ax",
+    "plot_binary_entropy",
+    "plot_bits_convergence",
+    "plot_clipping_effects",
+    "plot_code_lengths",
+    "plot_cross_entropy_vs_kl",
+    "plot_decision_boundary",
+    "plot_entropy_bound",
+    "plot_extra_bits",
+    "plot_kl_asymmetry",
+    "plot_kl_terms",
+    "plot_log_bound",
+    "plot_log_loss",
+    "plot_mode_fits",
+    "plot_morse_vs_surprisal",
+    "plot_naive_vs_stable",
+    "plot_running_entropy",
+    "plot_smoothing_cost",
+    "plot_smoothing_floor",
+    "plot_surprisal",
+    "plot_training_curve",
+]
