@@ -17,3 +17,19 @@ def require(module: str, env: str = "XENTBOOK_REQUIRE_TORCH"):
     if os.environ.get(env) == "1":
         return importlib.import_module(module)
     return pytest.importorskip(module, reason=f"{module} is not installed; pip install {module}")
+
+
+def notebook_errors(path, cwd) -> list[str]:
+    """Run a notebook top to bottom in ``cwd``, as a reader would; return the errors it raised."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    resources = {"metadata": {"path": cwd}}
+    NotebookClient(nb, timeout=300, allow_errors=True, resources=resources).execute()
+    return [
+        f"{path.name} cell {i}: {out.get('ename')}: {out.get('evalue')}"
+        for i, cell in enumerate(nb.cells)
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "error"
+    ]

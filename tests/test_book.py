@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from conftest import notebook_errors
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -97,6 +98,20 @@ def test_chapters_keep_the_download_button(book_build):
         source = f"_sources/book/{page.stem}.ipynb"
         assert source in page.read_text(encoding="utf-8"), f"{page.name} lacks its .ipynb download"
         assert (html / source).exists()
+
+
+@pytest.mark.build
+def test_downloaded_notebooks_run_outside_the_repository(book_build, tmp_path):
+    # What a reader gets from the download button, run from a folder of its own.
+    _, html = book_build
+    downloads = sorted((html / "_sources" / "book").glob("*.ipynb"))
+    assert len(downloads) == len(sorted((ROOT / "book").glob("*.ipynb")))
+    errors = []
+    for source in downloads:
+        copy = tmp_path / source.name
+        shutil.copy(source, copy)
+        errors += notebook_errors(copy, tmp_path)
+    assert not errors, "\n".join(errors)
 
 
 def test_pages_workflow_matches_readme():

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import notebook_errors
 
 from xentbook.teach import (
     PLACEHOLDER,
@@ -249,6 +250,16 @@ def test_student_notebooks_are_valid_and_keep_the_exercises(edition):
         assert not any("solution" in t for t in tags)
         exercises = [c for c in _cells(original) if "exercise" in c["metadata"].get("tags", [])]
         assert sum("exercise" in t for t in tags) == len(exercises)
+
+
+@pytest.mark.build
+def test_student_notebooks_run_top_to_bottom(edition, tmp_path):
+    # A student's "Run all" must not trip over a name only a removed solution defined.
+    _, out = edition
+    errors = []
+    for nb in sorted((out / "notebooks").rglob("*.ipynb")):
+        errors += notebook_errors(nb, tmp_path)
+    assert not errors, "\n".join(errors)
 
 
 @pytest.mark.build
