@@ -30,23 +30,10 @@ def float_dtype(*arrays: np.ndarray) -> np.dtype:
 
 def as_float_array(x: npt.ArrayLike, name: str, dtype: np.dtype | None = None) -> np.ndarray:
     """Convert ``x`` to a floating array that holds no NaN."""
-    arr = np.asarray(x)
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.floating)
-        or np.issubdtype(arr.dtype, np.integer)
-        or arr.dtype == np.bool_
-    ):
-        raise ValueError(f"`{name}` must hold real numbers; got an array of dtype {arr.dtype}.")
-    if dtype is None:
-        dtype = float_dtype(arr) if np.issubdtype(arr.dtype, np.floating) else np.dtype(np.float64)
-    arr = arr.astype(dtype, copy=False)
+    arr = to_float_array(x, name, dtype)
     # One reduction instead of a full-size boolean temporary: min propagates NaN.
     if arr.size and np.isnan(arr.min()):
-        where = _first_index(np.isnan(arr))
-        raise ValueError(
-            f"`{name}` contains NaN (first at index {where}); "
-            "a probability or logit must be a number."
-        )
+        raise_nan(arr, name)
     return arr
 
 
