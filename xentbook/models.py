@@ -34,6 +34,17 @@ class LinearFit(NamedTuple):
     float for logistic regression and an array of shape (k,) for softmax regression.
     ``losses``, of shape (steps + 1,), holds the mean cross-entropy on the training
     data, in nats, before the first step and after every step.
+
+    Examples
+    --------
+    >>> import xentbook as xb
+    >>> X, y = xb.two_class_data(100, seed=1)
+    >>> fit = xb.fit_logistic_regression(X, y, steps=20)
+    >>> fit.weights.shape, fit.losses.shape
+    ((2,), (21,))
+    >>> weights, bias, losses = fit  # a named tuple unpacks
+    >>> print(f"{losses[0]:.4f} nats before training, {losses[-1]:.4f} after")
+    0.6931 nats before training, 0.1481 after
     """
 
     weights: np.ndarray

@@ -27,14 +27,69 @@ LINESTYLES = ["-", "--", "-.", ":"]
 
 
 def get_ax(ax: Axes | None = None, figsize: tuple[float, float] = (6.0, 3.8)) -> Axes:
-    """Return ``ax``, or a fresh axes of the book's default size when it is None."""
+    """Return ``ax``, or a fresh axes of the book's default size when it is None.
+
+    Every plotting function starts with this, so it draws into the reader's own
+    axes (a subplot of a larger figure, say) or into a figure of its own.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes, optional
+        Axes to draw into.
+    figsize : tuple of float, optional
+        Size in inches of the new figure, used only when ``ax`` is None.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
+    >>> fig, (left, right) = plt.subplots(1, 2)
+    >>> xp.get_ax(left) is left
+    True
+    >>> new = xp.get_ax()
+    >>> new.figure is fig
+    False
+    >>> plt.close("all")
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
 
 
 def finish_ax(ax: Axes, *, xlabel: str, ylabel: str, title: str | None = None, legend: bool = True):
-    """Label the axes (with units) and apply the shared look."""
+    """Label the axes (with units) and apply the shared look.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        The axes to finish.
+    xlabel, ylabel : str
+        Axis labels; the book's convention is to name the unit, as in "entropy (bits)".
+    title : str, optional
+        A title, if the figure's caption does not already say it all.
+    legend : bool, optional
+        Draw a frameless legend when any artist has a label. Default True.
+
+    Returns
+    -------
+    matplotlib Axes
+        ``ax`` itself.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
+    >>> ax = xp.get_ax()
+    >>> _ = ax.plot([0, 1], [1, 0], color=xp.color(0), label="a line")
+    >>> ax = xp.finish_ax(ax, xlabel="p", ylabel="surprisal (bits)")
+    >>> ax.get_ylabel(), ax.get_legend() is not None
+    ('surprisal (bits)', True)
+    >>> plt.close(ax.figure)
+    """
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
@@ -49,5 +104,22 @@ def finish_ax(ax: Axes, *, xlabel: str, ylabel: str, title: str | None = None, l
 
 
 def color(i: int) -> str:
-    """The i-th colour of the shared cycle."""
+    """The i-th colour of the shared colour-blind-safe cycle, repeating after seven.
+
+    Parameters
+    ----------
+    i : int
+        Position in the cycle: 0 for the first series of a figure, 1 for the second...
+
+    Returns
+    -------
+    str
+        A hex colour.
+
+    Examples
+    --------
+    >>> from xentbook import plotting as xp
+    >>> xp.color(0), xp.color(1), xp.color(7) == xp.color(0)
+    ('#0072B2', '#E69F00', True)
+    """
     return COLORS[CYCLE[i % len(CYCLE)]]
