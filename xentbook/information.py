@@ -87,8 +87,7 @@ def surprisal(p: npt.ArrayLike, *, base: float | None = None):
     b = v.check_base(base)
     arr = v.check_probabilities(v.as_float_array(p, "p"), "p")
     with np.errstate(divide="ignore"):
-        # Adding 0.0 turns -log(1) = -0.0 into a plain 0.
-        out = np.asarray(-_log(arr, b) + 0.0)
+        out = _plus_zero(-np.asarray(_log(arr, b)))
     return out[()]
 
 
@@ -394,10 +393,19 @@ def _reduce(terms, arrays, axis, base):
         for start in range(0, out_shape[0], rows):
             block = [m[start : start + rows] for m in moved]
             total[start : start + rows] = terms(*block).sum(axis=-1)
-    out = np.asarray(-np.asarray(total, dtype=dtype) + 0.0)
+    out = _plus_zero(-np.asarray(total, dtype=dtype))
     if base is not None:
         out = out / dtype.type(math.log(base))
     return out[()]
+
+
+def _plus_zero(x: np.ndarray) -> np.ndarray:
+    """``x + 0``, which turns -0.0 into 0.0, in the dtype of ``x``.
+
+    The zero has the dtype of ``x``: NumPy 1.x would promote a 0-d float32 plus a
+    Python float to float64.
+    """
+    return np.asarray(x + x.dtype.type(0))
 
 
 def _log(x, base):
