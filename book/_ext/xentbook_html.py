@@ -1,6 +1,4 @@
-"""Sphinx extension for the xentbook site: two fixes that _config.yml cannot express.
-
-Duplicated inline scripts.
+"""Sphinx extension for the xentbook site: drop the inline scripts Sphinx 7 duplicates.
 
 Sphinx 7 (which Jupyter Book 1 requires) writes every inline ``<script>`` that an
 extension adds after the builder has started *twice*: ``Sphinx.add_js_file(None,
@@ -12,10 +10,6 @@ and the browser logged "Uncaught SyntaxError: Identifier 'THEBE_JS_URL' has alre
 been declared"; sphinx-togglebutton's selector was duplicated the same way. The bug
 is fixed upstream in Sphinx 8.2 (sphinx-doc/sphinx#13402), which Jupyter Book 1
 cannot use, so this extension drops the second copy of each script on every page.
-
-YAML ``nitpick_ignore`` entries. _config.yml can only write an ignored reference as a
-list, ``[py:class, array_like]``, but Sphinx looks the reference up as a tuple, and a
-tuple never equals a list, so such entries ignored nothing. They are made tuples here.
 """
 
 from __future__ import annotations
@@ -36,12 +30,7 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
-def _nitpick_ignore_as_tuples(app, config):
-    config.nitpick_ignore = [tuple(entry) for entry in config.nitpick_ignore]
-
-
 def setup(app):
-    app.connect("config-inited", _nitpick_ignore_as_tuples)
     # Late priority: run after every other extension has adjusted the page's scripts.
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
