@@ -56,12 +56,17 @@ def check_axis(axis: int, ndim: int, name: str = "axis") -> int:
     return axis % ndim
 
 
-def check_probabilities(p: np.ndarray, name: str) -> np.ndarray:
-    """Each entry of ``p`` lies in [0, 1]."""
+def as_probabilities(x: npt.ArrayLike, name: str, dtype: np.dtype | None = None) -> np.ndarray:
+    """Convert ``x`` to a floating array of probabilities: no NaN, every entry in [0, 1]."""
+    p = to_float_array(x, name, dtype)
     if p.size == 0:
         return p
-    # Two reductions first; the full-size masks are built only to report an error.
-    if p.min() < 0:
+    # Two reductions (min also propagates NaN); the full-size masks are built only to
+    # report an error.
+    low = p.min()
+    if np.isnan(low):
+        raise_nan(p, name)
+    if low < 0:
         where = _first_index(p < 0)
         raise ValueError(
             f"`{name}` must not contain negative probabilities "
@@ -91,7 +96,7 @@ def sum_tolerance(dtype: np.dtype, n: int) -> float:
 
 def check_distribution(p: npt.ArrayLike, name: str, axis: int = -1, dtype=None) -> np.ndarray:
     """``p`` holds probability distributions along ``axis``: entries in [0, 1] summing to 1."""
-    arr = check_probabilities(as_float_array(p, name, dtype), name)
+    arr = as_probabilities(p, name, dtype)
     ax = check_axis(axis, arr.ndim)
     n = arr.shape[ax]
     if n == 0:
@@ -206,7 +211,7 @@ def to_float_array(x: npt.ArrayLike, name: str, dtype: np.dtype | None = None) -
     ):
         raise ValueError(f"`{name}` must hold real numbers; got an array of dtype {arr.dtype}.")
     if dtype is None:
-        dtype = float_dtype(arr) if np.issubdtype(arr.dtype, np.floating) else np.dtype(np.float64)
+        dtype = float_dtype(arr)
     return arr.astype(dtype, copy=False)
 
 

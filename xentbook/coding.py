@@ -128,7 +128,7 @@ class PrefixCode:
             dtype=np.float64,
         )
         if q is not None:
-            q = v.check_probabilities(v.as_float_array(q, "q"), "q")
+            q = v.as_probabilities(q, "q")
             if q.shape != (len(self.symbols),):
                 raise ValueError(
                     f"`q` must hold one probability per symbol ({len(self.symbols)}); "

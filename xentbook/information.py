@@ -85,7 +85,7 @@ def surprisal(p: npt.ArrayLike, *, base: float | None = None):
     array([ 0., inf])
     """
     b = v.check_base(base)
-    arr = v.check_probabilities(v.as_float_array(p, "p"), "p")
+    arr = v.as_probabilities(p, "p")
     with np.errstate(divide="ignore"):
         out = _plus_zero(-np.asarray(_log(arr, b)))
     return out[()]
@@ -342,9 +342,7 @@ def _distribution_pair(p, q, axis):
     """Validate two distributions and broadcast them in a shared floating dtype."""
     pa = np.asarray(p)
     qa = np.asarray(q)
-    dtype = v.float_dtype(*(a for a in (pa, qa) if np.issubdtype(a.dtype, np.floating)))
-    if not all(np.issubdtype(a.dtype, np.floating) for a in (pa, qa)):
-        dtype = np.dtype(np.float64)
+    dtype = v.float_dtype(pa, qa)
     pa = v.check_distribution(pa, "p", axis, dtype)
     qa = v.check_distribution(qa, "q", axis, dtype)
     return v.broadcast_pair(pa, qa, ("p", "q"))

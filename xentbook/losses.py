@@ -374,8 +374,8 @@ def binary_cross_entropy(
     array([0.2231, 1.6094,    inf])
     """
     dtype = _common_dtype(y, y_hat)
-    ya = v.check_probabilities(v.as_float_array(y, "y", dtype), "y")
-    pa = v.check_probabilities(v.as_float_array(y_hat, "y_hat", dtype), "y_hat")
+    ya = v.as_probabilities(y, "y", dtype)
+    pa = v.as_probabilities(y_hat, "y_hat", dtype)
     v.check_same_shape(ya, pa, ("y", "y_hat"))
     reduction = v.check_reduction(reduction)
     w = _elementwise_weight(weight, "weight", ya.shape, dtype)
@@ -598,8 +598,8 @@ class _Problem:
         tgt = np.asarray(target)
         lg = np.asarray(logits)
         index = np.issubdtype(tgt.dtype, np.integer)
-        floats = [a for a in ((lg,) if index else (tgt, lg)) if np.issubdtype(a.dtype, np.floating)]
-        dtype = v.float_dtype(*floats) if floats else np.dtype(np.float64)
+        # Index targets say nothing about the dtype; probability targets do.
+        dtype = _common_dtype(lg) if index else _common_dtype(tgt, lg)
         x = v.to_float_array(lg, "logits", dtype)
         ax = v.check_axis(axis, x.ndim)
         num_classes = _num_classes(x, ax, "logits")
@@ -775,7 +775,7 @@ def _reduce(rows, reduction: str, denominator, dtype: np.dtype):
 def _common_dtype(*arrays) -> np.dtype:
     """float32 when every floating input is float32 (or narrower), else float64."""
     floats = [a for a in map(np.asarray, arrays) if np.issubdtype(a.dtype, np.floating)]
-    return v.float_dtype(*floats) if floats else np.dtype(np.float64)
+    return v.float_dtype(*floats)
 
 
 def _elementwise_weight(weight, name: str, shape: tuple, dtype: np.dtype):
@@ -791,7 +791,7 @@ def _elementwise_weight(weight, name: str, shape: tuple, dtype: np.dtype):
 def _binary_logits_args(y, logits, weight, pos_weight, reduction):
     """Validated arguments of the binary cross-entropy from logits."""
     dtype = _common_dtype(y, logits)
-    ya = v.check_probabilities(v.as_float_array(y, "y", dtype), "y")
+    ya = v.as_probabilities(y, "y", dtype)
     xa = v.as_float_array(logits, "logits", dtype)
     v.check_same_shape(ya, xa, ("y", "logits"))
     w = _elementwise_weight(weight, "weight", ya.shape, dtype)
