@@ -7,6 +7,7 @@ Plotting lives in :mod:`xentbook.plotting`, which alone imports matplotlib.
 
 import importlib
 
+from ._elementwise import sigmoid, smooth_labels
 from .information import cross_entropy, entropy, kl_divergence, normalize, surprisal
 from .losses import (
     binary_cross_entropy,
@@ -67,6 +68,8 @@ __all__ = [
     "one_hot",
     "shannon_code",
     "shannon_code_lengths",
+    "sigmoid",
+    "smooth_labels",
     "softmax",
     "softmax_cross_entropy",
     "softmax_cross_entropy_grad",
