@@ -104,7 +104,7 @@ def test_running_entropy_draws_one_line_per_run_plus_the_entropy():
 
 
 def test_running_entropy_accepts_a_single_run_and_names_the_unit():
-    ax = xp.plot_running_entropy(np.ones(5), 1.0, unit="nats")
+    ax = xp.plot_running_entropy(np.ones(5), 1.0, base=math.e)
     assert len(ax.get_lines()) == 2
     assert ax.get_ylabel() == "average surprisal (nats)"
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
