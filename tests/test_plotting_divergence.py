@@ -10,12 +10,6 @@ import xentbook as xb
 from xentbook import plotting as xp
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def test_every_function_draws_on_a_given_ax():
     x = np.arange(3)
     calls = [

@@ -11,13 +11,6 @@ import pytest
 import xentbook as xb
 from xentbook import plotting as xp
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 CALLS = {
     "surprisal": lambda ax: xp.plot_surprisal(ax=ax),
     "binary_entropy": lambda ax: xp.plot_binary_entropy(ax=ax),

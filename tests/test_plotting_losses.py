@@ -12,12 +12,6 @@ import xentbook as xb
 from xentbook import plotting as xp
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def _has_unit(label: str) -> bool:
     return "nats" in label or "units" in label or "step" in label or "ε" in label
 
