@@ -43,3 +43,14 @@ def notebook_errors(path, cwd) -> list[str]:
         for out in cell.get("outputs", [])
         if out.get("output_type") == "error"
     ]
+
+
+def drawn_on_given_ax(call):
+    """Call ``call(ax)`` on fresh axes; check that it drew there, returned ``ax``, labelled both."""
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots()
+    assert call(ax) is ax
+    assert ax.get_xlabel()
+    assert ax.get_ylabel()
+    return ax

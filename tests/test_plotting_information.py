@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from conftest import drawn_on_given_ax
 
 import xentbook as xb
 from xentbook import plotting as xp
@@ -20,16 +20,8 @@ CALLS = {
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))
-def test_draws_on_the_given_ax_and_returns_it(name):
-    _, ax = plt.subplots()
-    assert CALLS[name](ax) is ax
-
-
-@pytest.mark.parametrize("name", sorted(CALLS))
-def test_axes_are_labelled_with_units(name):
-    _, ax = plt.subplots()
-    CALLS[name](ax)
-    assert ax.get_xlabel()
+def test_draws_on_the_given_ax_with_units_on_the_y_axis(name):
+    ax = drawn_on_given_ax(CALLS[name])
     assert any(unit in ax.get_ylabel() for unit in ("bits", "nats"))
 
 
