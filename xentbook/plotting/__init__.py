@@ -33,7 +33,7 @@ from ._losses import (
     plot_smoothing_floor,
     plot_training_curve,
 )
-from ._style import COLORS, LINESTYLES, color, finish_ax, get_ax, linestyle
+from ._style import COLORS, LINESTYLES, color, finish_ax, get_ax
 
 __all__ = [
     "COLORS",
@@ -41,7 +41,6 @@ __all__ = [
     "color",
     "finish_ax",
     "get_ax",
-    "linestyle",
     "plot_binary_entropy",
     "plot_bits_convergence",
     "plot_clipping_effects",

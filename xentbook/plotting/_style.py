@@ -12,16 +12,9 @@ from typing import Any
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
-__all__ = [
-    "COLORS",
-    "LINESTYLES",
-    "annotate",
-    "color",
-    "finish_ax",
-    "get_ax",
-    "linestyle",
-    "mark",
-]
+# Re-exported by xentbook.plotting. The helpers below them (linestyle, annotate,
+# mark) serve the figure modules and are not public.
+__all__ = ["COLORS", "LINESTYLES", "color", "finish_ax", "get_ax"]
 
 # Okabe & Ito (2008), "Color Universal Design".
 COLORS = {
@@ -152,24 +145,7 @@ def color(i: int) -> str:
 
 
 def linestyle(i: int) -> str:
-    """The i-th line style of the shared cycle, repeating after four; pairs with :func:`color`.
-
-    Parameters
-    ----------
-    i : int
-        Position in the cycle: 0 for the first series of a figure, 1 for the second...
-
-    Returns
-    -------
-    str
-        A matplotlib line style.
-
-    Examples
-    --------
-    >>> from xentbook import plotting as xp
-    >>> xp.linestyle(0), xp.linestyle(1), xp.linestyle(4) == xp.linestyle(0)
-    ('-', '--', True)
-    """
+    """The i-th of the shared line styles, repeating after four: the partner of ``color(i)``."""
     return LINESTYLES[i % len(LINESTYLES)]
 
 
