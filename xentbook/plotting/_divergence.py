@@ -223,7 +223,7 @@ def plot_kl_asymmetry(p: float, *, ax: Axes | None = None) -> Axes:
     ax.plot(q, forward, color=color(0), label="KL(P ‖ Q): truth first")
     ax.plot(q, reverse, color=color(1), linestyle=linestyle(1), label="KL(Q ‖ P): swapped")
     ax.axvline(p, color=COLORS["black"], linewidth=0.8, linestyle=":")
-    annotate(ax, f"q = p = {p:g}", (p, 2.6), (6, 0), fontsize=None)
+    annotate(ax, f"q = p = {p:g}", (p, 2.6), (6, 0), fontsize="medium")
     return _finish_coins(ax, ylabel="divergence (bits)")
 
 
