@@ -1,4 +1,4 @@
-"""The closing note's table: English letters coded with codes built for four languages.
+"""English letters coded with codes built for four languages: what each code really costs.
 
 For P = English letter frequencies and Q = the letter frequencies of English, French,
 German and Spanish, it prints H(P), H(P, Q), the ideal cost -log2 Q(text) / n of the
@@ -10,14 +10,15 @@ and the Huffman code on those letters.
 Run from the repository root:
 
     python benchmarks/coding_table.py
+    python benchmarks/coding_table.py --json coding.json   # also write the table as JSON
 """
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 import numpy as np
+from _bench import best_of, parser, write_json
 
 import xentbook as xb
 
@@ -55,56 +56,79 @@ def table_rows(text: str, letters: tuple[str, ...], p: np.ndarray) -> list[tuple
     return rows
 
 
+# The table's columns: the JSON key, then the printed header.
+COLUMNS = {
+    "q_built_from": "Q built from",
+    "entropy": "H(P)",
+    "cross_entropy": "H(P,Q)",
+    "ideal": "-log2 Q(text)/n",
+    "shannon": "Shannon",
+    "huffman": "Huffman",
+    "arithmetic": "Arithmetic",
+    "kl_divergence": "KL(P||Q)",
+}
+
+
 def print_table(rows: list[tuple]) -> None:
-    header = (
-        "Q built from",
-        "H(P)",
-        "H(P,Q)",
-        "-log2 Q(text)/n",
-        "Shannon",
-        "Huffman",
-        "Arithmetic",
-        "KL(P||Q)",
-    )
+    header = tuple(COLUMNS.values())
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
     for name, *values in rows:
         print("| " + " | ".join([name, *(f"{x:.4f}" for x in values)]) + " |")
 
 
-def best_of(repeats: int, fn, *args) -> tuple[float, object]:
-    """Fastest of a few runs: the machine is shared, so the minimum is the fair number."""
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = fn(*args)
-        times.append(time.perf_counter() - start)
-    return min(times), result
-
-
-def print_timings(text: str, letters: tuple[str, ...], p: np.ndarray) -> None:
+def timings(text: str, letters: tuple[str, ...], p: np.ndarray) -> dict[str, float]:
+    """Best of 3 seconds to encode and decode ``text`` arithmetically and with Huffman's code."""
     n = len(text)
-    t_enc, bits = best_of(3, xb.arithmetic_encode, text, p, letters)
-    t_dec, decoded = best_of(3, xb.arithmetic_decode, bits, p, n, letters)
-    assert "".join(decoded) == text
+    enc = best_of(lambda: xb.arithmetic_encode(text, p, letters), 3)
+    dec = best_of(lambda: xb.arithmetic_decode(enc.result, p, n, letters), 3)
+    assert "".join(dec.result) == text
     code = xb.huffman_code(p, letters)
-    t_henc, hbits = best_of(3, code.encode, text)
-    t_hdec, hdecoded = best_of(3, code.decode, hbits)
-    assert "".join(hdecoded) == text
+    henc = best_of(lambda: code.encode(text), 3)
+    hdec = best_of(lambda: code.decode(henc.result), 3)
+    assert "".join(hdec.result) == text
+    return {
+        "arithmetic_encode": enc.seconds,
+        "arithmetic_decode": dec.seconds,
+        "huffman_encode": henc.seconds,
+        "huffman_decode": hdec.seconds,
+    }
+
+
+def print_timings(n: int, seconds: dict[str, float]) -> None:
     print(f"\nTimes for {n:,} letters (best of 3, seconds):")
-    print(f"  arithmetic_encode {t_enc:.3f}   arithmetic_decode {t_dec:.3f}")
-    print(f"  Huffman encode    {t_henc:.3f}   Huffman decode    {t_hdec:.3f}")
+    print(
+        f"  arithmetic_encode {seconds['arithmetic_encode']:.3f}   "
+        f"arithmetic_decode {seconds['arithmetic_decode']:.3f}"
+    )
+    print(
+        f"  Huffman encode    {seconds['huffman_encode']:.3f}   "
+        f"Huffman decode    {seconds['huffman_decode']:.3f}"
+    )
 
 
 def main() -> None:
+    args = parser(__doc__.splitlines()[0]).parse_args()
     letters, p = xb.letter_frequencies("english")
     text = sample_letters(p, letters, N_LETTERS, SEED)
     print(
         f"P = English letter frequencies; {N_LETTERS:,} letters sampled with seed {SEED}; "
         "all values in bits per letter.\n"
     )
-    print_table(table_rows(text, letters, p))
-    print_timings(text, letters, p)
+    rows = table_rows(text, letters, p)
+    print_table(rows)
+    seconds = timings(text, letters, p)
+    print_timings(len(text), seconds)
+    write_json(
+        args.json,
+        {
+            "letters": N_LETTERS,
+            "seed": SEED,
+            "unit": "bits per letter",
+            "rows": [dict(zip(COLUMNS, row, strict=True)) for row in rows],
+            "seconds": seconds,
+        },
+    )
 
 
 if __name__ == "__main__":

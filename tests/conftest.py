@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 
 import matplotlib
 import pytest
 
 # Figures are drawn off-screen, the same on every machine.
 matplotlib.use("Agg")
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every figure a test drew, so that figures never pile up across tests."""
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")  # only tests that drew imported it
+    if pyplot is not None:
+        pyplot.close("all")
 
 
 def require(module: str, env: str = "XENTBOOK_REQUIRE_TORCH"):
@@ -33,3 +43,14 @@ def notebook_errors(path, cwd) -> list[str]:
         for out in cell.get("outputs", [])
         if out.get("output_type") == "error"
     ]
+
+
+def drawn_on_given_ax(call):
+    """Call ``call(ax)`` on fresh axes; check that it drew there, returned ``ax``, labelled both."""
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots()
+    assert call(ax) is ax
+    assert ax.get_xlabel()
+    assert ax.get_ylabel()
+    return ax

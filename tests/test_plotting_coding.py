@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
-import pytest
+from conftest import drawn_on_given_ax
 
 from xentbook import plotting as xp
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_every_function_draws_on_a_given_ax():
@@ -23,10 +16,7 @@ def test_every_function_draws_on_a_given_ax():
         lambda ax: xp.plot_smoothing_cost([0.1, 1.0], [2.0, 1.0], {"H": 0.9}, ax=ax),
     ]
     for call in calls:
-        _, ax = plt.subplots()
-        assert call(ax) is ax
-        assert ax.get_xlabel()
-        assert ax.get_ylabel()
+        drawn_on_given_ax(call)
 
 
 def test_code_lengths_bars_are_the_ideal_lengths_and_markers_the_codes():

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from conftest import drawn_on_given_ax
 
 import xentbook as xb
 from xentbook import plotting as xp
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def test_every_function_draws_on_a_given_ax():
@@ -27,10 +21,7 @@ def test_every_function_draws_on_a_given_ax():
         lambda ax: xp.plot_mode_fits(x, [0.2, 0.6, 0.2], {"q": [1 / 3] * 3}, ax=ax),
     ]
     for call in calls:
-        _, ax = plt.subplots()
-        assert call(ax) is ax
-        assert ax.get_xlabel()
-        assert ax.get_ylabel()
+        drawn_on_given_ax(call)
 
 
 def test_extra_bits_stacks_kl_on_top_of_entropy():

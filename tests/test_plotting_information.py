@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from conftest import drawn_on_given_ax
 
 import xentbook as xb
 from xentbook import plotting as xp
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
 
 CALLS = {
     "surprisal": lambda ax: xp.plot_surprisal(ax=ax),
@@ -27,16 +20,8 @@ CALLS = {
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))
-def test_draws_on_the_given_ax_and_returns_it(name):
-    _, ax = plt.subplots()
-    assert CALLS[name](ax) is ax
-
-
-@pytest.mark.parametrize("name", sorted(CALLS))
-def test_axes_are_labelled_with_units(name):
-    _, ax = plt.subplots()
-    CALLS[name](ax)
-    assert ax.get_xlabel()
+def test_draws_on_the_given_ax_with_units_on_the_y_axis(name):
+    ax = drawn_on_given_ax(CALLS[name])
     assert any(unit in ax.get_ylabel() for unit in ("bits", "nats"))
 
 
@@ -104,7 +89,7 @@ def test_running_entropy_draws_one_line_per_run_plus_the_entropy():
 
 
 def test_running_entropy_accepts_a_single_run_and_names_the_unit():
-    ax = xp.plot_running_entropy(np.ones(5), 1.0, unit="nats")
+    ax = xp.plot_running_entropy(np.ones(5), 1.0, base=math.e)
     assert len(ax.get_lines()) == 2
     assert ax.get_ylabel() == "average surprisal (nats)"
     labels = [t.get_text() for t in ax.get_legend().get_texts()]

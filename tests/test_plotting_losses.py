@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from conftest import drawn_on_given_ax
 
 import xentbook as xb
 from xentbook import plotting as xp
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def _has_unit(label: str) -> bool:
@@ -41,11 +35,23 @@ def test_training_curve_draws_losses_and_floor():
     assert "nats" in ax.get_ylabel()
 
 
+def test_every_function_draws_on_a_given_ax():
+    m = np.linspace(0, 10, 11)
+    calls = [
+        lambda ax: xp.plot_log_loss(ax=ax),
+        lambda ax: xp.plot_training_curve([0.7, 0.5, 0.4], ax=ax),
+        lambda ax: xp.plot_naive_vs_stable(m, {"exact": np.exp(-m)}, ax=ax),
+        lambda ax: xp.plot_clipping_effects([1e-3, 1.0], {"exact": [6.9, 0.0]}, ax=ax),
+        lambda ax: xp.plot_smoothing_floor((2,), ax=ax),
+    ]
+    for call in calls:
+        ax = drawn_on_given_ax(call)
+        assert "nats" in ax.get_ylabel()
+
+
 def test_decision_boundary_on_given_axes():
     X, y = xb.two_class_data(40, seed=0)
-    _, ax = plt.subplots()
-    out = xp.plot_decision_boundary(X, y, np.array([1.0, 0.5]), 0.0, ax=ax)
-    assert out is ax
+    ax = drawn_on_given_ax(lambda ax: xp.plot_decision_boundary(X, y, [1.0, 0.5], 0.0, ax=ax))
     assert len(ax.collections) >= 2  # the two classes' scatter plots, at least
     assert _has_unit(ax.get_xlabel())
     assert _has_unit(ax.get_ylabel())

@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 from matplotlib.axes import Axes
 
-from ._style import COLORS, LINESTYLES, color, finish_ax, get_ax
+from ._style import COLORS, annotate, color, finish_ax, get_ax, linestyle
 
 __all__ = [
     "plot_bits_convergence",
@@ -71,11 +71,12 @@ def plot_code_lengths(
     ax.set_xticks(x, list(symbols))
     top = max(float(ideal.max()), *(float(np.max(v)) for v in lengths.values()))
     ax.set_ylim(0, top * 1.25)
-    finish_ax(
-        ax, xlabel="symbol (most probable first)", ylabel="codeword length (bits)", legend=False
+    return finish_ax(
+        ax,
+        xlabel="symbol (most probable first)",
+        ylabel="codeword length (bits)",
+        legend={"loc": "upper left", "ncols": len(lengths) + 1, "fontsize": 9},
     )
-    ax.legend(frameon=False, loc="upper left", ncols=len(lengths) + 1, fontsize=9)
-    return ax
 
 
 def plot_morse_vs_surprisal(
@@ -120,30 +121,19 @@ def plot_morse_vs_surprisal(
         grid,
         slope * grid + intercept,
         color=COLORS["orange"],
-        linestyle=LINESTYLES[1],
+        linestyle=linestyle(1),
         label="least-squares line",
     )
     ax.plot(s, d, "o", color=COLORS["blue"], markersize=4, label="one letter")
-    for sym, xi, yi, (dx, dy) in zip(symbols, s, d, _label_offsets(s, d), strict=True):
-        ax.annotate(
-            sym.upper(),
-            (xi, yi),
-            xytext=(dx, dy),
-            textcoords="offset points",
-            ha="center",
-            va="center",
-            fontsize=9,
-            fontweight="bold",
-        )
+    for sym, xi, yi, offset in zip(symbols, s, d, _label_offsets(s, d), strict=True):
+        annotate(ax, sym.upper(), (xi, yi), offset, ha="center", va="center", fontweight="bold")
     ax.set_ylim(min(0.0, d.min() - 1), d.max() + 1.5)
-    finish_ax(
+    return finish_ax(
         ax,
         xlabel="surprisal of the letter in English (bits)",
         ylabel="Morse duration (dot units)",
-        legend=False,
+        legend={"loc": "upper left"},
     )
-    ax.legend(frameon=False, loc="upper left")
-    return ax
 
 
 def _label_offsets(x: np.ndarray, y: np.ndarray, crowded: float = 0.3) -> list[tuple[int, int]]:
@@ -198,14 +188,7 @@ def plot_bits_convergence(
     na = np.asarray(n, dtype=float)
     for i, (label, bits) in enumerate(running_bits.items()):
         ax.plot(na, np.asarray(bits, dtype=float), color=color(2 * i), linewidth=1.2, label=label)
-    for i, (label, value) in enumerate(references.items()):
-        ax.axhline(
-            value,
-            color=COLORS["black"],
-            linewidth=0.9,
-            linestyle=LINESTYLES[(i + 1) % len(LINESTYLES)],
-            label=label,
-        )
+    _reference_lines(ax, references)
     for i, (label, (mn, mb)) in enumerate((measured or {}).items()):
         ax.plot(
             np.asarray(mn, dtype=float),
@@ -216,11 +199,12 @@ def plot_bits_convergence(
             label=label,
         )
     ax.set_xscale("log")
-    finish_ax(
-        ax, xlabel="message length n (letters, log scale)", ylabel="bits per letter", legend=False
+    return finish_ax(
+        ax,
+        xlabel="message length n (letters, log scale)",
+        ylabel="bits per letter",
+        legend={"loc": "upper right", "fontsize": 9},
     )
-    ax.legend(frameon=False, loc="upper right", fontsize=9)
-    return ax
 
 
 def plot_smoothing_cost(
@@ -264,21 +248,21 @@ def plot_smoothing_cost(
     ax.plot(
         a[best], c[best], "o", color=COLORS["vermillion"], label=f"best: {a[best]:.2g} per letter"
     )
-    for i, (label, value) in enumerate(references.items()):
-        ax.axhline(
-            value,
-            color=COLORS["black"],
-            linewidth=0.9,
-            linestyle=LINESTYLES[(i + 1) % len(LINESTYLES)],
-            label=label,
-        )
+    _reference_lines(ax, references)
     ax.set_xscale("log")
-    finish_ax(
+    # The legend goes below the axes: the curve can climb into any corner of the plot.
+    below = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.2), "ncols": 2, "fontsize": 9}
+    return finish_ax(
         ax,
         xlabel="pseudo-count added to every letter (log scale)",
         ylabel="bits per letter",
-        legend=False,
+        legend=below,
     )
-    # Below the axes: the curve can climb into any corner of the plot.
-    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize=9)
-    return ax
+
+
+def _reference_lines(ax: Axes, references: Mapping[str, float]) -> None:
+    """Thin black horizontal lines at labelled levels, told apart by their dashes."""
+    for i, (label, value) in enumerate(references.items()):
+        ax.axhline(
+            value, color=COLORS["black"], linewidth=0.9, linestyle=linestyle(i + 1), label=label
+        )

@@ -8,8 +8,9 @@ import numpy as np
 import numpy.typing as npt
 from matplotlib.axes import Axes
 
-from ..information import cross_entropy, entropy, kl_divergence
-from ._style import COLORS, LINESTYLES, color, finish_ax, get_ax
+from .. import cross_entropy, entropy, kl_divergence
+from .._elementwise import neg_p_log_p, neg_p_log_q
+from ._style import COLORS, annotate, color, finish_ax, get_ax, linestyle
 
 __all__ = [
     "plot_cross_entropy_vs_kl",
@@ -80,20 +81,15 @@ def plot_extra_bits(
             label="measured by the arithmetic coder",
         )
     for xi, h in zip(x, h_pq, strict=True):
-        ax.annotate(
-            f"+{h - entropy_bits:.3f}",
-            (xi, h),
-            xytext=(0, 9),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=9,
-        )
+        annotate(ax, f"+{h - entropy_bits:.3f}", (xi, h), (0, 9), ha="center", va="bottom")
     ax.set_xticks(x, list(labels))
     ax.set_ylim(0, h_pq.max() * 1.45)
-    finish_ax(ax, xlabel="letter code built for", ylabel="bits per letter", legend=False)
-    ax.legend(frameon=False, loc="upper left", ncols=2, fontsize=9)
-    return ax
+    return finish_ax(
+        ax,
+        xlabel="letter code built for",
+        ylabel="bits per letter",
+        legend={"loc": "upper left", "ncols": 2, "fontsize": 9},
+    )
 
 
 def plot_kl_terms(
@@ -136,8 +132,9 @@ def plot_kl_terms(
     ax = get_ax(ax, figsize=(7.0, 3.6))
     pa = np.asarray(p, dtype=float)
     qa = np.asarray(q, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(pa > 0, pa * np.log2(pa / qa), 0.0)
+    total = float(kl_divergence(pa, qa, base=2))  # also checks p and q
+    # The terms of H(P, Q) minus those of H(P), with 0 · log 0 = 0, in bits.
+    terms = (neg_p_log_q(pa, qa) - neg_p_log_p(pa)) / np.log(2)
     x = np.arange(len(symbols))
     longer = terms >= 0
     ax.bar(x[longer], terms[longer], color=COLORS["vermillion"], label="codeword too long")
@@ -151,10 +148,8 @@ def plot_kl_terms(
     )
     ax.axhline(0, color=COLORS["black"], linewidth=0.8)
     ax.set_xticks(x, list(symbols))
-    total = float(kl_divergence(pa, qa, base=2))
     ax.plot([], [], " ", label=f"sum of all bars = KL = {total:.3f} bits")
-    finish_ax(ax, xlabel="symbol", ylabel="p · log₂(p / q)  (bits)")
-    return ax
+    return finish_ax(ax, xlabel="symbol", ylabel="p · log₂(p / q)  (bits)")
 
 
 def plot_log_bound(*, ax: Axes | None = None) -> Axes:
@@ -180,7 +175,7 @@ def plot_log_bound(*, ax: Axes | None = None) -> Axes:
     """
     ax = get_ax(ax, figsize=(5.5, 3.6))
     x = np.linspace(0.05, 3.0, 400)
-    ax.plot(x, x - 1, color=color(1), linestyle=LINESTYLES[1], label="x − 1")
+    ax.plot(x, x - 1, color=color(1), linestyle=linestyle(1), label="x − 1")
     ax.plot(x, np.log(x), color=color(0), label="ln x")
     ax.fill_between(x, np.log(x), x - 1, color=COLORS["orange"], alpha=0.15)
     ax.plot([1], [0], "o", color=COLORS["black"])
@@ -190,9 +185,12 @@ def plot_log_bound(*, ax: Axes | None = None) -> Axes:
         xytext=(1.35, -1.6),
         arrowprops={"arrowstyle": "->", "color": COLORS["black"]},
     )
-    finish_ax(ax, xlabel="x = q / p  (a ratio of probabilities)", ylabel="value (nats)")
-    ax.legend(frameon=False, loc="upper left")
-    return ax
+    return finish_ax(
+        ax,
+        xlabel="x = q / p  (a ratio of probabilities)",
+        ylabel="value (nats)",
+        legend={"loc": "upper left"},
+    )
 
 
 def plot_kl_asymmetry(p: float, *, ax: Axes | None = None) -> Axes:
@@ -219,19 +217,14 @@ def plot_kl_asymmetry(p: float, *, ax: Axes | None = None) -> Axes:
     >>> plt.close(ax.figure)
     """
     ax = get_ax(ax)
-    q = np.union1d(_coin_grid(), [p])
-    P = np.array([p, 1 - p])
-    Q = np.stack([q, 1 - q], axis=-1)
+    q, P, Q = _coins(p)
     forward = kl_divergence(P, Q, base=2)
     reverse = kl_divergence(Q, P, base=2)
     ax.plot(q, forward, color=color(0), label="KL(P ‖ Q): truth first")
-    ax.plot(q, reverse, color=color(1), linestyle=LINESTYLES[1], label="KL(Q ‖ P): swapped")
+    ax.plot(q, reverse, color=color(1), linestyle=linestyle(1), label="KL(Q ‖ P): swapped")
     ax.axvline(p, color=COLORS["black"], linewidth=0.8, linestyle=":")
-    ax.annotate(f"q = p = {p:g}", (p, 2.6), xytext=(6, 0), textcoords="offset points")
-    ax.set_ylim(0, 3)
-    ax.set_xlim(0, 1)
-    finish_ax(ax, xlabel="q, the model's probability of outcome 1", ylabel="divergence (bits)")
-    return ax
+    annotate(ax, f"q = p = {p:g}", (p, 2.6), (6, 0), fontsize="medium")
+    return _finish_coins(ax, ylabel="divergence (bits)")
 
 
 def plot_cross_entropy_vs_kl(p: float, *, ax: Axes | None = None) -> Axes:
@@ -258,13 +251,11 @@ def plot_cross_entropy_vs_kl(p: float, *, ax: Axes | None = None) -> Axes:
     >>> plt.close(ax.figure)
     """
     ax = get_ax(ax)
-    q = np.union1d(_coin_grid(), [p])
-    P = np.array([p, 1 - p])
-    Q = np.stack([q, 1 - q], axis=-1)
+    q, P, Q = _coins(p)
     h = float(entropy(P, base=2))
     ax.plot(q, cross_entropy(P, Q, base=2), color=color(0), label="H(P, Q): cross-entropy")
     ax.plot(
-        q, kl_divergence(P, Q, base=2), color=color(2), linestyle=LINESTYLES[1], label="KL(P ‖ Q)"
+        q, kl_divergence(P, Q, base=2), color=color(2), linestyle=linestyle(1), label="KL(P ‖ Q)"
     )
     ax.axhline(h, color=COLORS["black"], linewidth=0.8, linestyle=":", label=f"H(P) = {h:.3f}")
     ax.annotate(
@@ -273,24 +264,26 @@ def plot_cross_entropy_vs_kl(p: float, *, ax: Axes | None = None) -> Axes:
         xytext=(p, 0),
         arrowprops={"arrowstyle": "<->", "color": COLORS["black"]},
     )
-    ax.annotate(
-        "gap H(P)\nat every q",
-        (p, h / 2),
-        xytext=(6, 0),
-        textcoords="offset points",
-        va="center",
-        fontsize=9,
-    )
+    annotate(ax, "gap H(P)\nat every q", (p, h / 2), (6, 0), va="center")
+    return _finish_coins(ax, ylabel="bits")
+
+
+def _coins(p: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A grid of q in (0, 1) that includes p, the coin P = (p, 1 - p) and the coins Q, one a row.
+
+    The grid is dense near both ends, so that curves blowing up there show it.
+    """
+    edge = np.geomspace(1e-12, 0.01, 120)
+    grid = np.concatenate([edge, np.linspace(0.01, 0.99, 500)[1:-1], 1 - edge[::-1]])
+    q = np.union1d(grid, [p])
+    return q, np.array([p, 1 - p]), np.stack([q, 1 - q], axis=-1)
+
+
+def _finish_coins(ax: Axes, *, ylabel: str) -> Axes:
+    """The shared frame of the two coin figures: q across (0, 1), values up to 3 bits."""
     ax.set_ylim(0, 3)
     ax.set_xlim(0, 1)
-    finish_ax(ax, xlabel="q, the model's probability of outcome 1", ylabel="bits")
-    return ax
-
-
-def _coin_grid() -> np.ndarray:
-    """Values of q in (0, 1), dense near both ends so that curves blowing up there show it."""
-    edge = np.geomspace(1e-12, 0.01, 120)
-    return np.concatenate([edge, np.linspace(0.01, 0.99, 500)[1:-1], 1 - edge[::-1]])
+    return finish_ax(ax, xlabel="q, the model's probability of outcome 1", ylabel=ylabel)
 
 
 def plot_mode_fits(
@@ -341,10 +334,13 @@ def plot_mode_fits(
             xa,
             np.asarray(q, dtype=float),
             color=color(i + 1),
-            linestyle=LINESTYLES[(i + 1) % len(LINESTYLES)],
+            linestyle=linestyle(i + 1),
             linewidth=2,
             label=label,
         )
-    finish_ax(ax, xlabel="outcome x", ylabel="probability")
-    ax.legend(frameon=False, loc="upper right", fontsize=9)
-    return ax
+    return finish_ax(
+        ax,
+        xlabel="outcome x",
+        ylabel="probability",
+        legend={"loc": "upper right", "fontsize": 9},
+    )

@@ -8,8 +8,8 @@ import numpy as np
 import numpy.typing as npt
 from matplotlib.axes import Axes
 
-from ..information import entropy, surprisal
-from ._style import COLORS, LINESTYLES, color, finish_ax, get_ax
+from .. import entropy, surprisal
+from ._style import COLORS, annotate, color, finish_ax, get_ax, linestyle, mark
 
 __all__ = [
     "plot_binary_entropy",
@@ -45,21 +45,15 @@ def plot_surprisal(*, marks: Mapping[str, float] | None = None, ax: Axes | None 
     ax = get_ax(ax)
     p = np.linspace(0.004, 1, 500)
     ax.plot(p, surprisal(p, base=2), color=color(0), label="bits: −log₂ p")
-    ax.plot(p, surprisal(p), color=color(1), linestyle=LINESTYLES[1], label="nats: −ln p")
+    ax.plot(p, surprisal(p), color=color(1), linestyle=linestyle(1), label="nats: −ln p")
     for label, prob in (marks or {}).items():
         bits = float(surprisal(prob, base=2))
-        ax.plot([prob], [bits], "o", color=COLORS["black"], markersize=5)
-        ax.annotate(
-            f"{label}: {bits:.2f} bits",
-            (prob, bits),
-            xytext=(8, 4),
-            textcoords="offset points",
-            fontsize=9,
-        )
+        mark(ax, prob, bits, f"{label}: {bits:.2f} bits", COLORS["black"], (8, 4))
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 8.2)
-    finish_ax(ax, xlabel="probability p of the event", ylabel="surprisal −log p (bits or nats)")
-    return ax
+    return finish_ax(
+        ax, xlabel="probability p of the event", ylabel="surprisal −log p (bits or nats)"
+    )
 
 
 def plot_binary_entropy(
@@ -96,29 +90,19 @@ def plot_binary_entropy(
     peak = float(entropy([0.5, 0.5], base=base))
     ax.plot(p, h, color=color(0), label="H(p) = −p log p − (1 − p) log(1 − p)")
     ax.axvline(0.5, color=COLORS["black"], linewidth=0.8, linestyle=":")
-    ax.annotate(
-        f"maximum {peak:.3g} {_singular(unit) if peak == 1 else unit} at p = 1/2",
-        (0.5, peak),
-        xytext=(0, 8),
-        textcoords="offset points",
-        ha="center",
-        fontsize=9,
-    )
+    maximum = f"maximum {peak:.3g} {_singular(unit) if peak == 1 else unit} at p = 1/2"
+    annotate(ax, maximum, (0.5, peak), (0, 8), ha="center")
     for label, prob in (marks or {}).items():
         value = float(entropy([prob, 1 - prob], base=base))
-        ax.plot([prob], [value], "o", color=COLORS["vermillion"], markersize=5)
-        ax.annotate(
-            f"{label}: {value:.3f} {unit}",
-            (prob, value),
-            xytext=(8, -4),
-            textcoords="offset points",
-            fontsize=9,
-        )
+        mark(ax, prob, value, f"{label}: {value:.3f} {unit}", COLORS["vermillion"], (8, -4))
     ax.set_xlim(0, 1)
     ax.set_ylim(0, peak * 1.22)
-    finish_ax(ax, xlabel="p, the probability of outcome 1", ylabel=f"entropy H ({unit})")
-    ax.legend(frameon=False, loc="lower center")
-    return ax
+    return finish_ax(
+        ax,
+        xlabel="p, the probability of outcome 1",
+        ylabel=f"entropy H ({unit})",
+        legend={"loc": "lower center"},
+    )
 
 
 def plot_entropy_bound(
@@ -171,21 +155,24 @@ def plot_entropy_bound(
         grid,
         np.log(grid) / np.log(base),
         color=color(1),
-        linestyle=LINESTYLES[1],
+        linestyle=linestyle(1),
         label=f"uniform: {log_label}",
     )
     ax.set_xticks(ns)
     ax.set_ylim(0, None)
-    finish_ax(ax, xlabel="number of outcomes n", ylabel=f"entropy H ({unit})")
-    ax.legend(frameon=False, loc="lower right")
-    return ax
+    return finish_ax(
+        ax,
+        xlabel="number of outcomes n",
+        ylabel=f"entropy H ({unit})",
+        legend={"loc": "lower right"},
+    )
 
 
 def plot_running_entropy(
     surprisals: npt.ArrayLike,
     entropy_value: float,
     *,
-    unit: str = "bits",
+    base: float = 2,
     ax: Axes | None = None,
 ) -> Axes:
     """Running averages of sampled surprisals settling on the entropy.
@@ -197,8 +184,9 @@ def plot_running_entropy(
         the rows of a 2-D array.
     entropy_value : float
         The entropy H the averages should approach, in the same unit.
-    unit : str, optional
-        The unit of the surprisals, for the axis label. Default ``"bits"``.
+    base : float, optional
+        Base of the logarithm the surprisals were computed in: 2 (the default) for
+        bits, ``np.e`` for nats. It only names the unit on the axis and in the legend.
     ax : matplotlib Axes, optional
         Where to draw; a new figure when None.
 
@@ -216,6 +204,7 @@ def plot_running_entropy(
     >>> plt.close(ax.figure)
     """
     ax = get_ax(ax)
+    unit = _unit(base)
     runs = np.atleast_2d(np.asarray(surprisals, dtype=float))
     n = np.arange(1, runs.shape[1] + 1)
     means = np.cumsum(runs, axis=1) / n
@@ -226,14 +215,17 @@ def plot_running_entropy(
         entropy_value,
         color=COLORS["black"],
         linewidth=1.2,
-        linestyle=LINESTYLES[1],
+        linestyle=linestyle(1),
         label=f"H = {entropy_value:.3g} {unit}",
     )
     ax.set_xscale("log")
     ax.set_xlim(1, n[-1])
-    finish_ax(ax, xlabel="number of draws n", ylabel=f"average surprisal ({unit})")
-    ax.legend(frameon=False, loc="upper right", ncols=2, fontsize=9)
-    return ax
+    return finish_ax(
+        ax,
+        xlabel="number of draws n",
+        ylabel=f"average surprisal ({unit})",
+        legend={"loc": "upper right", "ncols": 2, "fontsize": 9},
+    )
 
 
 def _unit(base: float) -> str:

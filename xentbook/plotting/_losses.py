@@ -8,8 +8,8 @@ import numpy as np
 import numpy.typing as npt
 from matplotlib.axes import Axes
 
-from ..information import entropy, surprisal
-from ._style import COLORS, LINESTYLES, color, finish_ax, get_ax
+from .. import entropy, sigmoid, smooth_labels, surprisal
+from ._style import COLORS, color, finish_ax, get_ax, linestyle
 
 __all__ = [
     "plot_clipping_effects",
@@ -52,11 +52,15 @@ def plot_log_loss(*, ax: Axes | None = None) -> Axes:
     """
     ax = get_ax(ax)
     y_hat = np.linspace(0.002, 0.998, 499)
-    ax.plot(y_hat, surprisal(y_hat), color=color(0), ls=LINESTYLES[0], label="y = 1:  −log ŷ")
+    ax.plot(y_hat, surprisal(y_hat), color=color(0), linestyle=linestyle(0), label="y = 1:  −log ŷ")
     ax.plot(
-        y_hat, surprisal(1 - y_hat), color=color(1), ls=LINESTYLES[1], label="y = 0:  −log(1 − ŷ)"
+        y_hat,
+        surprisal(1 - y_hat),
+        color=color(1),
+        linestyle=linestyle(1),
+        label="y = 0:  −log(1 − ŷ)",
     )
-    ax.axhline(np.log(2), color=COLORS["black"], lw=0.8, ls=":")
+    ax.axhline(np.log(2), color=COLORS["black"], linewidth=0.8, linestyle=":")
     ax.annotate(
         "ŷ = 0.5 costs ln 2 either way",
         (0.5, np.log(2)),
@@ -111,10 +115,16 @@ def plot_training_curve(
     """
     ax = get_ax(ax)
     losses = np.asarray(losses, dtype=float)
-    ax.plot(np.arange(losses.size), losses, color=color(0), lw=2, label="training loss")
-    ax.axhline(np.log(2), color=COLORS["black"], lw=0.8, ls="--", label="ln 2: a coin-flip guess")
+    ax.plot(np.arange(losses.size), losses, color=color(0), linewidth=2, label="training loss")
+    ax.axhline(
+        np.log(2),
+        color=COLORS["black"],
+        linewidth=0.8,
+        linestyle="--",
+        label="ln 2: a coin-flip guess",
+    )
     if floor is not None:
-        ax.axhline(floor, color=color(2), lw=1.2, ls=":", label=floor_label)
+        ax.axhline(floor, color=color(2), linewidth=1.2, linestyle=":", label=floor_label)
     ax.set_xlim(0, losses.size - 1)
     ax.set_ylim(0, max(np.log(2), losses.max()) * 1.1)
     return finish_ax(ax, xlabel="gradient step", ylabel="mean cross-entropy (nats)")
@@ -166,8 +176,7 @@ def plot_decision_boundary(
     (x0, y0), (x1, y1) = X.min(axis=0) - pad, X.max(axis=0) + pad
     gx, gy = np.meshgrid(np.linspace(x0, x1, 200), np.linspace(y0, y1, 200))
     z = np.stack([gx, gy], axis=-1) @ np.asarray(weights, dtype=float) + bias
-    # The sigmoid written with tanh: exact for any z, with no overflow.
-    prob = 0.5 * (1 + np.tanh(z / 2))
+    prob = sigmoid(z)
     ax.contourf(
         gx, gy, prob, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.25, vmin=0, vmax=1
     )
@@ -196,9 +205,13 @@ def plot_decision_boundary(
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
-    ax.legend(frameon=True, framealpha=0.9, edgecolor="none", loc="lower right")
+    # A framed legend: the shaded contours run beneath it.
+    framed = {"frameon": True, "framealpha": 0.9, "edgecolor": "none", "loc": "lower right"}
     return finish_ax(
-        ax, xlabel="feature 1 (arbitrary units)", ylabel="feature 2 (arbitrary units)", legend=False
+        ax,
+        xlabel="feature 1 (arbitrary units)",
+        ylabel="feature 2 (arbitrary units)",
+        legend=framed,
     )
 
 
@@ -259,7 +272,14 @@ def plot_naive_vs_stable(
     row = 0
     for i, (name, c) in enumerate(values.items()):
         ok = np.isfinite(c) & (c > 0)
-        ax.plot(m[ok], c[ok], color=color(i), ls=LINESTYLES[i % 4], lw=2.4 - 0.5 * i, label=name)
+        ax.plot(
+            m[ok],
+            c[ok],
+            color=color(i),
+            linestyle=linestyle(i),
+            linewidth=2.4 - 0.5 * i,
+            label=name,
+        )
         for mask, marker, what in ((c == 0, "v", "returns exactly 0"), (np.isnan(c), "X", "nan")):
             if mask.any():
                 # Each failure gets its own row of markers near the bottom edge.
@@ -271,14 +291,18 @@ def plot_naive_vs_stable(
                     np.full(m[mask][::step].size, height),
                     marker,
                     color=color(i),
-                    ms=5,
-                    ls="none",
+                    markersize=5,
+                    linestyle="none",
                     label=f"{name}: {what}",
                 )
     ax.set_ylim(10.0**low, 10.0**high)
     ax.set_xlim(m.min(), m.max())
-    ax.legend(frameon=False, loc="upper right", fontsize=8.5)
-    return finish_ax(ax, xlabel="logit margin of the correct class, m", ylabel=NATS, legend=False)
+    return finish_ax(
+        ax,
+        xlabel="logit margin of the correct class, m",
+        ylabel=NATS,
+        legend={"loc": "upper right", "fontsize": 8.5},
+    )
 
 
 def plot_clipping_effects(
@@ -324,8 +348,8 @@ def plot_clipping_effects(
             x,
             np.asarray(c, dtype=float),
             color=color(i),
-            ls=LINESTYLES[i % 4],
-            lw=2.6 - 0.5 * i,
+            linestyle=linestyle(i),
+            linewidth=2.6 - 0.5 * i,
             label=name,
         )
     ax.set_xscale("log")
@@ -335,12 +359,11 @@ def plot_clipping_effects(
     step = max(1, int(np.ceil(-lo / 6)))
     ax.set_xticks(10.0 ** np.arange(0, lo - 1, -step)[::-1])
     ax.set_ylim(bottom=0)
-    ax.legend(frameon=False, loc="upper right")
     return finish_ax(
         ax,
         xlabel="predicted probability of the true class, ŷ (log scale)",
         ylabel=NATS,
-        legend=False,
+        legend={"loc": "upper right"},
     )
 
 
@@ -379,11 +402,9 @@ def plot_smoothing_floor(
     eps = np.linspace(0, 1, 201)
     for i, k in enumerate(num_classes):
         # The smoothed targets themselves, one row per ε; their entropy is the floor.
-        targets = np.broadcast_to(eps[:, None] / k, (eps.size, k)).copy()
-        targets[:, 0] += 1 - eps
-        floor = entropy(targets)
-        ax.plot(eps, floor, color=color(i), ls=LINESTYLES[i % 4], lw=2, label=f"K = {k}")
-        ax.plot(1, np.log(k), "o", color=color(i), ms=4)
+        floor = entropy([smooth_labels(0, k, e) for e in eps])
+        ax.plot(eps, floor, color=color(i), linestyle=linestyle(i), linewidth=2, label=f"K = {k}")
+        ax.plot(1, np.log(k), "o", color=color(i), markersize=4)
     ax.set_xlim(0, 1)
     ax.set_ylim(bottom=0)
     return finish_ax(ax, xlabel="label smoothing ε", ylabel="least achievable loss (nats)")

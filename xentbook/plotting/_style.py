@@ -6,9 +6,14 @@ forms of colour blindness; line styles differ too, so figures also read in grey.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 
+# Re-exported by xentbook.plotting. The helpers below them (linestyle, annotate,
+# mark) serve the figure modules and are not public.
 __all__ = ["COLORS", "LINESTYLES", "color", "finish_ax", "get_ax"]
 
 # Okabe & Ito (2008), "Color Universal Design".
@@ -60,8 +65,18 @@ def get_ax(ax: Axes | None = None, figsize: tuple[float, float] = (6.0, 3.8)) ->
     return ax
 
 
-def finish_ax(ax: Axes, *, xlabel: str, ylabel: str, title: str | None = None, legend: bool = True):
-    """Label the axes (with units) and apply the shared look.
+def finish_ax(
+    ax: Axes,
+    *,
+    xlabel: str,
+    ylabel: str,
+    title: str | None = None,
+    legend: bool | Mapping[str, Any] = True,
+) -> Axes:
+    """Label the axes (with units), apply the shared look and draw the legend.
+
+    Every plotting function ends with ``return finish_ax(...)``: this is the one
+    place where a figure's legend is made.
 
     Parameters
     ----------
@@ -71,8 +86,11 @@ def finish_ax(ax: Axes, *, xlabel: str, ylabel: str, title: str | None = None, l
         Axis labels; the book's convention is to name the unit, as in "entropy (bits)".
     title : str, optional
         A title, if the figure's caption does not already say it all.
-    legend : bool, optional
-        Draw a frameless legend when any artist has a label. Default True.
+    legend : bool or mapping, optional
+        True (the default) draws a frameless legend wherever matplotlib finds room;
+        a mapping draws it with these options of ``Axes.legend`` instead (such as
+        ``loc``, ``ncols`` or ``fontsize``; ``frameon=True`` brings the frame back);
+        False draws none. Nothing is drawn when no artist has a label.
 
     Returns
     -------
@@ -85,7 +103,7 @@ def finish_ax(ax: Axes, *, xlabel: str, ylabel: str, title: str | None = None, l
     >>> from xentbook import plotting as xp
     >>> ax = xp.get_ax()
     >>> _ = ax.plot([0, 1], [1, 0], color=xp.color(0), label="a line")
-    >>> ax = xp.finish_ax(ax, xlabel="p", ylabel="surprisal (bits)")
+    >>> ax = xp.finish_ax(ax, xlabel="p", ylabel="surprisal (bits)", legend={"loc": "upper right"})
     >>> ax.get_ylabel(), ax.get_legend() is not None
     ('surprisal (bits)', True)
     >>> plt.close(ax.figure)
@@ -98,8 +116,9 @@ def finish_ax(ax: Axes, *, xlabel: str, ylabel: str, title: str | None = None, l
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    if legend and ax.get_legend_handles_labels()[0]:
-        ax.legend(frameon=False)
+    if legend is not False and ax.get_legend_handles_labels()[0]:
+        options = {} if legend is True else dict(legend)
+        ax.legend(**{"frameon": False, **options})
     return ax
 
 
@@ -123,3 +142,23 @@ def color(i: int) -> str:
     ('#0072B2', '#E69F00', True)
     """
     return COLORS[CYCLE[i % len(CYCLE)]]
+
+
+def linestyle(i: int) -> str:
+    """The i-th of the shared line styles, repeating after four: the partner of ``color(i)``."""
+    return LINESTYLES[i % len(LINESTYLES)]
+
+
+def annotate(ax: Axes, text: str, xy: tuple[float, float], offset: tuple[float, float], **options):
+    """Write ``text`` ``offset`` points away from the data point ``xy``, in the book's small type.
+
+    ``options`` go to ``Axes.annotate`` (alignment, weight; ``fontsize`` overrides 9).
+    """
+    options = {"fontsize": 9, **options}
+    return ax.annotate(text, xy, xytext=offset, textcoords="offset points", **options)
+
+
+def mark(ax: Axes, x: float, y: float, text: str, dot_color: str, offset: tuple[float, float]):
+    """A dot at the data point ``(x, y)``, labelled with ``text`` ``offset`` points away."""
+    ax.plot([x], [y], "o", color=dot_color, markersize=5)
+    annotate(ax, text, (x, y), offset)
