@@ -31,8 +31,9 @@ Arrays are passed as fresh 1-D NumPy float64 arrays (your function may change th
 Answers are compared with a relative tolerance of 1e-6 (absolute 1e-9, except for the
 few cases whose exact answer is itself tiny, which are compared relatively only, so that
 an epsilon added inside the log shows), so any sound way of computing the sum passes;
-``+inf`` must be returned where the exact answer is infinite. The conventions are the book's: ``0 * log 0 = 0``, and a model that gives
-probability 0 to an outcome that happens pays ``+inf``.
+``+inf`` must be returned where the exact answer is infinite. The conventions are the
+book's: ``0 * log 0 = 0``, and a model that gives probability 0 to an outcome that
+happens pays ``+inf``.
 """
 
 from __future__ import annotations
