@@ -13,7 +13,7 @@ import xentbook as xb
 
 
 def good_surprisal(p):
-    return -np.log(p)
+    return math.inf if p == 0 else -math.log(p)
 
 
 def good_entropy(p):
@@ -23,16 +23,21 @@ def good_entropy(p):
 
 def good_cross_entropy(p, q):
     keep = p > 0
+    if np.any(q[keep] == 0):
+        return np.inf
     return -np.sum(p[keep] * np.log(q[keep]))
 
 
 def good_kl(p, q):
     keep = p > 0
+    if np.any(q[keep] == 0):
+        return np.inf
     return np.sum(p[keep] * np.log(p[keep] / q[keep]))
 
 
 def good_bce(y, y_hat):
-    return np.mean(-np.log(np.where(y == 1, y_hat, 1 - y_hat)))
+    with np.errstate(divide="ignore"):  # log 0 = -inf is the answer for a certain, wrong label
+        return np.mean(-np.log(np.where(y == 1, y_hat, 1 - y_hat)))
 
 
 def good_softmax(z):
@@ -110,7 +115,8 @@ MISTAKES = [
     (xb.check.surprisal, lambda p: -np.log2(p), "in bits"),
     (xb.check.surprisal, lambda p: -math.log(p), "math.log(0) raises"),
     (xb.check.surprisal, lambda p: np.log(p), "wrong sign"),
-    (xb.check.surprisal, lambda p: -np.log(max(p, 1e-12)), "exact answer is +inf"),
+    (xb.check.surprisal, lambda p: -np.log(max(p, 1e-12)), "eps = 1e-12"),
+    (xb.check.surprisal, lambda p: 1e6 if p == 0 else good_surprisal(p), "exact answer is +inf"),
     (xb.check.entropy, naive_entropy, "0 * log 0 = 0"),
     (xb.check.entropy, lambda p: good_entropy(p) / math.log(2), "in bits"),
     (xb.check.entropy, lambda p: good_entropy(p) / math.log(10), "base-10"),
@@ -129,7 +135,7 @@ MISTAKES = [
     (xb.check.kl_divergence, good_cross_entropy, "you computed the cross-entropy"),
     (xb.check.kl_divergence, lambda p, q: good_kl(q, p), "arguments are swapped"),
     (xb.check.kl_divergence, lambda p, q: -good_kl(p, q), "wrong sign"),
-    (xb.check.binary_cross_entropy, naive_bce, "0 * log 0 = 0"),
+    (xb.check.binary_cross_entropy, naive_bce, "Use only the observed label's term"),
     (xb.check.binary_cross_entropy, lambda y, y_hat: len(y) * good_bce(y, y_hat), "sum over"),
     (
         xb.check.binary_cross_entropy,
@@ -155,7 +161,100 @@ MISTAKES = [
 ]
 
 
-@pytest.mark.parametrize(("check", "fn", "hint"), MISTAKES)
+def softmax_through_logs(z):
+    e = np.exp(z - z.max())  # right, but log(0) warns once a term underflows
+    return np.exp(np.log(e) - np.log(e.sum()))
+
+
+def good_cross_entropy_unguarded(p, q):
+    keep = p > 0
+    return -np.sum(p[keep] * np.log(q[keep]))
+
+
+def sum_of_math_logs(y, y_hat):
+    chosen = [
+        h if label == 1 else 1 - h for label, h in zip(y.tolist(), y_hat.tolist(), strict=True)
+    ]
+    return -sum(math.log(x) for x in chosen) / len(chosen)
+
+
+# Mistakes the checks used to let through or answer with a generic hint (issue 9).
+NEW_MISTAKES = [
+    # right answers that make NumPy warn
+    (xb.check.surprisal, lambda p: -np.log(p), "divide by zero encountered in log"),
+    (xb.check.surprisal, lambda p: -np.log(p), "return math.inf"),
+    (
+        xb.check.entropy,
+        lambda p: -np.sum(np.where(p > 0, p * np.log(p), 0)),
+        "keep only the outcomes with p_i > 0 (p[p > 0]) before taking the log",
+    ),
+    (xb.check.cross_entropy, lambda p, q: good_cross_entropy_unguarded(p, q), "return inf at once"),
+    (
+        xb.check.kl_divergence,
+        lambda p, q: np.sum(np.where(p > 0, p * np.log(p / q), 0)),
+        "made NumPy warn",
+    ),
+    (
+        xb.check.binary_cross_entropy,
+        lambda y, y_hat: np.mean(-np.log(np.where(y == 1, y_hat, 1 - y_hat))),
+        "np.errstate(divide='ignore')",
+    ),
+    (xb.check.softmax, softmax_through_logs, "made NumPy warn"),
+    # an epsilon inside the log
+    (xb.check.surprisal, lambda p: -np.log(p + 1e-12), "-log(p + eps) with eps = 1e-12"),
+    (xb.check.surprisal, lambda p: -np.log(p + 1e-16), "eps = 1e-16"),
+    (xb.check.entropy, lambda p: -np.sum(p * np.log(p + 1e-12)), "eps = 1e-12"),
+    (xb.check.entropy, lambda p: -np.sum(p * np.log(p + 1e-16)), "eps = 1e-16"),
+    (xb.check.entropy, lambda p: -np.sum(p * np.log(p + 1e-9)), "0 * log 0 = 0 needs no epsilon"),
+    (xb.check.cross_entropy, lambda p, q: -np.sum(p * np.log(q + 1e-12)), "log(q_i + eps)"),
+    (
+        xb.check.kl_divergence,
+        lambda p, q: np.sum(p * np.log((p + 1e-10) / (q + 1e-10))),
+        "eps = 1e-10",
+    ),
+    (
+        xb.check.binary_cross_entropy,
+        lambda y, y_hat: -np.mean(y * np.log(y_hat + 1e-7) + (1 - y) * np.log(1 - y_hat + 1e-7)),
+        "log(y_hat + eps)",
+    ),
+    # the mean of the terms instead of their sum
+    (xb.check.entropy, lambda p: -np.mean(p[p > 0] * np.log(p[p > 0])), "mean of the terms -p_i"),
+    (xb.check.entropy, lambda p: good_entropy(p) / p.size, "Use np.sum"),
+    (
+        xb.check.cross_entropy,
+        lambda p, q: good_cross_entropy(p, q) / p.size,
+        "mean of the terms -p_i log q_i",
+    ),
+    (xb.check.kl_divergence, lambda p, q: good_kl(p, q) / p.size, "terms p_i log(p_i / q_i)"),
+    # binary cross-entropy with the y = 1 term only
+    (
+        xb.check.binary_cross_entropy,
+        lambda y, y_hat: -np.mean(y * np.log(y_hat)),
+        "only the y = 1 examples",
+    ),
+    (
+        xb.check.binary_cross_entropy,
+        lambda y, y_hat: -np.mean(np.log(y_hat[y == 1])),
+        "only the y = 1 examples",
+    ),
+    # softmax shifted by the smallest logit
+    (
+        xb.check.softmax,
+        lambda z: np.exp(z - z.min()) / np.exp(z - z.min()).sum(),
+        "did you subtract the smallest logit?",
+    ),
+    (
+        xb.check.log_softmax,
+        lambda z: (z - z.min()) - np.log(np.sum(np.exp(z - z.min()))),
+        "did you subtract the smallest logit?",
+    ),
+    # hints worded for the function checked
+    (xb.check.binary_cross_entropy, lambda y, y_hat: sum_of_math_logs(y, y_hat), "costs +inf"),
+    (xb.check.surprisal, lambda p: -math.log(p), "treat p = 0 first"),
+]
+
+
+@pytest.mark.parametrize(("check", "fn", "hint"), MISTAKES + NEW_MISTAKES)
 def test_mistake_is_diagnosed(check, fn, hint, capsys):
     assert check(fn) is False
     out = capsys.readouterr().out
@@ -206,7 +305,59 @@ def test_student_cannot_corrupt_the_cases(capsys):
     assert xb.check.entropy(vandal) is True
 
 
-def test_student_warnings_are_silenced():
-    # np.log(0) warns; the check hides it (pytest turns RuntimeWarnings into errors).
+def test_student_warnings_do_not_escape():
+    # np.log(0) warns; the check records it (pytest turns RuntimeWarnings into errors),
+    # whatever NumPy error handling the caller set.
     with np.errstate(all="raise"):
         assert xb.check.entropy(naive_entropy) is False
+
+
+def test_a_right_answer_with_a_warning_fails(capsys):
+    assert xb.check.surprisal(lambda p: -np.log(p)) is False
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        lines[0] == "surprisal: case 6 of 10 failed (an impossible event, infinitely surprising)."
+    )
+    assert lines[3:5] == [
+        "  got:      inf",
+        "  warning:  RuntimeWarning: divide by zero encountered in log",
+    ]
+
+
+def test_a_wrong_answer_is_reported_before_a_warning(capsys):
+    # warns at p = 0 (case 6) but is wrong from case 1 on
+    assert xb.check.surprisal(lambda p: -np.log2(p)) is False
+    assert capsys.readouterr().out.startswith("surprisal: case 1 of 10 failed")
+
+
+@pytest.mark.parametrize(
+    ("check", "fn"),
+    [
+        (xb.check.surprisal, lambda p: np.inf if p == 0 else -np.log(p)),
+        (xb.check.binary_cross_entropy, naive_bce),
+    ],
+)
+def test_hints_do_not_borrow_the_entropy_wording(check, fn, capsys):
+    check(fn)
+    assert "leave the zero terms out of the sum" not in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize(
+    ("check", "fn", "hint"),
+    [
+        (
+            xb.check.cross_entropy,
+            lambda p, q: good_cross_entropy(q, p),
+            "The truth p comes first and the model q second",
+        ),
+        (xb.check.kl_divergence, lambda p, q: good_kl(q, p), "weights by the truth p"),
+        (
+            xb.check.binary_cross_entropy,
+            lambda y, y_hat: xb.binary_cross_entropy(y_hat, y),
+            "The labels y come first",
+        ),
+    ],
+)
+def test_argument_order_hint_belongs_to_each_check(check, fn, hint, capsys):
+    assert check(fn) is False
+    assert hint in " ".join(capsys.readouterr().out.split())

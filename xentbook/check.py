@@ -6,8 +6,10 @@ answer with xentbook's own implementation. It returns True when all cases pass a
 False at the first failing case, after printing which input failed, the expected and
 the actual value, and a hint about the likely mistake (a result in bits instead of
 nats, swapped arguments, a missing minus sign, ``0 * log 0`` giving NaN, overflow in
-``exp``...). Exceptions raised by your function are caught and reported, never
-re-raised, and NumPy warnings from it are silenced so that the feedback stays short.
+``exp``, an epsilon inside the log...). Exceptions raised by your function are caught
+and reported, never re-raised. A RuntimeWarning from your function (``divide by zero
+encountered in log``...) fails the check even when the answer is right: the book's
+exercises ask for code that handles zeros and extremes without one.
 
 The calling conventions, all 1-D and all in nats:
 
@@ -26,10 +28,12 @@ check                         your function
 ============================  =============================================================
 
 Arrays are passed as fresh 1-D NumPy float64 arrays (your function may change them).
-Answers are compared with a relative tolerance of 1e-6 (absolute 1e-9), so any sound
-way of computing the sum passes; ``+inf`` must be returned where the exact answer is
-infinite. The conventions are the book's: ``0 * log 0 = 0``, and a model that gives
-probability 0 to an outcome that happens pays ``+inf``.
+Answers are compared with a relative tolerance of 1e-6 (absolute 1e-9, except for the
+few cases whose exact answer is itself tiny, which are compared relatively only, so that
+an epsilon added inside the log shows), so any sound way of computing the sum passes;
+``+inf`` must be returned where the exact answer is infinite. The conventions are the
+book's: ``0 * log 0 = 0``, and a model that gives probability 0 to an outcome that
+happens pays ``+inf``.
 """
 
 from __future__ import annotations
@@ -59,26 +63,55 @@ _ATOL = 1e-9
 _SEED = 20240601
 _LN2 = math.log(2)
 _LN10 = math.log(10)
+_ZERO_TERMS = (
+    "NaN where a zero probability occurs: np.log(0) is -inf and 0 * -inf is NaN. "
+    "By convention 0 * log 0 = 0: leave the zero terms out of the sum."
+)
+_PAIR_NO_WARNING = (
+    "keep only the outcomes with p_i > 0, and return inf at once if one of them has "
+    "q_i = 0, so that the log never sees 0."
+)
 
 
 @dataclass(frozen=True)
 class _Case:
-    """One input: a short description and the arguments passed to the student's function."""
+    """One input: a short description, the arguments passed to the student's function and
+    the absolute tolerance (0 where the answer is tiny and must be right to ``_RTOL``)."""
 
     label: str
     args: tuple
+    atol: float = _ATOL
+
+
+@dataclass(frozen=True)
+class _Epsilon:
+    """The answer of the formula with a small ``eps`` inside the log, and how to do without."""
+
+    value: Callable  # value(args, eps) -> float
+    formula: str
+    fix: str
 
 
 @dataclass(frozen=True)
 class _Spec:
-    """What one check needs: names, reference, cases and mistake detectors."""
+    """What one check needs: names, reference, cases, mistake detectors and the wording
+    of the hints that depend on the function checked."""
 
     name: str
     arg_names: tuple[str, ...]
     reference: Callable
     cases: list[_Case]
-    # Each detector gets (args, expected, actual) and returns a hint or None.
-    detectors: Sequence[Callable]
+    detectors: Sequence[Callable]  # detector(spec, args, expected, actual) -> hint or None
+    no_warning: str  # how to compute this function without a RuntimeWarning
+    zero: str = ""  # why 0 * log 0 gave NaN here, and the fix
+    order: str = ""  # the order of the arguments, for the swapped-arguments hint
+    terms: str = ""  # the summed terms, for the mean-instead-of-sum hint
+    math_domain: str = (
+        "math.log(0) raises an error where np.log(0) gives -inf: use np.log, or handle "
+        "zero probabilities explicitly (a term p_i log p_i with p_i = 0 counts 0, and "
+        "-log 0 = +inf)."
+    )
+    epsilon: _Epsilon | None = None
 
 
 def surprisal(fn: Callable) -> bool:
@@ -97,16 +130,34 @@ def surprisal(fn: Callable) -> bool:
 
     Examples
     --------
+    An impossible event is treated first, so that the log never sees 0:
+
+    >>> import math
     >>> import numpy as np
     >>> import xentbook as xb
-    >>> xb.check.surprisal(lambda p: -np.log(p))
-    surprisal: all 9 cases passed. Well done!
+    >>> def my_surprisal(p):
+    ...     return math.inf if p == 0 else -math.log(p)
+    >>> xb.check.surprisal(my_surprisal)
+    surprisal: all 10 cases passed. Well done!
     True
+
+    ``-np.log(p)`` gives the right numbers, but NumPy warns at ``p = 0``:
+
+    >>> xb.check.surprisal(lambda p: -np.log(p))
+    surprisal: case 6 of 10 failed (an impossible event, infinitely surprising).
+      input:    p = 0
+      expected: inf
+      got:      inf
+      warning:  RuntimeWarning: divide by zero encountered in log
+      hint: the answer is right, but your function made NumPy warn (divide by zero encountered
+            in log); a warning is how a silent bug shows itself, so write code that raises none:
+            treat p = 0 first and return math.inf, so that the log never sees 0.
+    False
 
     A result in bits is spotted:
 
     >>> xb.check.surprisal(lambda p: -np.log2(p))
-    surprisal: case 1 of 9 failed (a fair coin).
+    surprisal: case 1 of 10 failed (a fair coin).
       input:    p = 0.5
       expected: 0.693147
       got:      1
@@ -122,6 +173,7 @@ def surprisal(fn: Callable) -> bool:
         _Case("a certain event, which carries no information", (1.0,)),
         _Case("a one-in-a-billion event", (1e-9,)),
         _Case("an impossible event, infinitely surprising", (0.0,)),
+        _Case("a one-in-10^20 event", (1e-20,)),
         *(_Case("a random probability", (float(x),)) for x in rng.uniform(0.01, 1, 3)),
     ]
     spec = _Spec(
@@ -129,7 +181,17 @@ def surprisal(fn: Callable) -> bool:
         ("p",),
         lambda p: xb.surprisal(p),
         cases,
-        (_infinite, _in_bits, _in_log10, _negated, _nearly),
+        (_infinite, _epsilon, _in_bits, _in_log10, _negated, _nearly),
+        no_warning="treat p = 0 first and return math.inf, so that the log never sees 0.",
+        math_domain=(
+            "math.log(0) raises an error: treat p = 0 first and return math.inf "
+            "(-log 0 = +inf, an impossible event is infinitely surprising)."
+        ),
+        epsilon=_Epsilon(
+            lambda args, eps: -math.log(args[0] + eps),
+            "-log(p + eps)",
+            "Return -log p exactly, and math.inf for p = 0.",
+        ),
     )
     return _run(spec, fn)
 
@@ -179,7 +241,8 @@ def entropy(fn: Callable) -> bool:
         _Case("a one-hot (certain) distribution", (_arr(0.0, 1.0, 0.0),)),
         _Case("a single outcome", (_arr(1.0),)),
         _Case("a fair die", (np.full(6, 1 / 6),)),
-        _Case("a tiny probability", (_arr(1 - 1e-12, 1e-12),)),
+        # H is about 3e-11 here: compared to 1e-6 relative, so that an epsilon shows.
+        _Case("a tiny probability", (_arr(1 - 1e-12, 1e-12),), atol=0.0),
         *(_Case("a random distribution", (p,)) for p in _random_distributions(3)),
     ]
     spec = _Spec(
@@ -187,7 +250,15 @@ def entropy(fn: Callable) -> bool:
         ("p",),
         lambda p: xb.entropy(p),
         cases,
-        (_zero_log_zero, _in_bits, _in_log10, _negated, _nearly),
+        (_zero_log_zero, _epsilon, _averaged, _in_bits, _in_log10, _negated, _nearly),
+        no_warning="keep only the outcomes with p_i > 0 (p[p > 0]) before taking the log.",
+        zero=_ZERO_TERMS,
+        terms="-p_i log p_i",
+        epsilon=_Epsilon(
+            lambda args, eps: -np.sum(args[0] * np.log(args[0] + eps)),
+            "-sum p_i log(p_i + eps)",
+            "Leave the zero terms out of the sum instead: 0 * log 0 = 0 needs no epsilon.",
+        ),
     )
     return _run(spec, fn)
 
@@ -213,6 +284,8 @@ def cross_entropy(fn: Callable) -> bool:
     >>> import xentbook as xb
     >>> def my_cross_entropy(p, q):
     ...     keep = p > 0
+    ...     if np.any(q[keep] == 0):
+    ...         return np.inf
     ...     return -np.sum(p[keep] * np.log(q[keep]))
     >>> xb.check.cross_entropy(my_cross_entropy)
     cross_entropy: all 11 cases passed. Well done!
@@ -237,13 +310,25 @@ def cross_entropy(fn: Callable) -> bool:
         (
             _infinite,
             _zero_log_zero,
+            _epsilon,
             _swapped,
+            _averaged,
             _in_bits,
             _in_log10,
             _negated,
             _nearly,
             _same_as(lambda p, q: xb.kl_divergence(p, q), "KL(p ‖ q); cross-entropy is H(p) + KL"),
             _same_as(lambda p, q: xb.entropy(p), "the entropy H(p): the model q was left out"),
+        ),
+        no_warning=_PAIR_NO_WARNING,
+        zero=_ZERO_TERMS,
+        order="The truth p comes first and the model q second: H(p, q) = -sum p_i log q_i.",
+        terms="-p_i log q_i",
+        epsilon=_Epsilon(
+            lambda args, eps: -np.sum(args[0] * np.log(args[1] + eps)),
+            "-sum p_i log(q_i + eps)",
+            "Leave out the terms with p_i = 0, and let a zero q_i for an outcome that "
+            "happens give +inf.",
         ),
     )
     return _run(spec, fn)
@@ -270,6 +355,8 @@ def kl_divergence(fn: Callable) -> bool:
     >>> import xentbook as xb
     >>> def my_kl(p, q):
     ...     keep = p > 0
+    ...     if np.any(q[keep] == 0):
+    ...         return np.inf
     ...     return np.sum(p[keep] * np.log(p[keep] / q[keep]))
     >>> xb.check.kl_divergence(my_kl)
     kl_divergence: all 11 cases passed. Well done!
@@ -294,7 +381,9 @@ def kl_divergence(fn: Callable) -> bool:
         (
             _infinite,
             _zero_log_zero,
+            _epsilon,
             _swapped,
+            _averaged,
             _in_bits,
             _in_log10,
             _negated,
@@ -303,6 +392,16 @@ def kl_divergence(fn: Callable) -> bool:
                 lambda p, q: xb.cross_entropy(p, q),
                 "the cross-entropy H(p, q); KL(p ‖ q) = H(p, q) - H(p) = sum p_i log(p_i / q_i)",
             ),
+        ),
+        no_warning=_PAIR_NO_WARNING,
+        zero=_ZERO_TERMS,
+        order="KL(p ‖ q) = sum p_i log(p_i / q_i) weights by the truth p, the first.",
+        terms="p_i log(p_i / q_i)",
+        epsilon=_Epsilon(
+            lambda args, eps: np.sum(args[0] * np.log((args[0] + eps) / (args[1] + eps))),
+            "sum p_i log((p_i + eps) / (q_i + eps))",
+            "Leave out the terms with p_i = 0, and let a zero q_i for an outcome that "
+            "happens give +inf.",
         ),
     )
     return _run(spec, fn)
@@ -327,12 +426,15 @@ def binary_cross_entropy(fn: Callable) -> bool:
 
     Examples
     --------
-    Choosing the probability given to the observed label avoids ``0 * log 0``:
+    Choosing the probability given to the observed label avoids ``0 * log 0``; where
+    that probability is 0, ``log 0 = -inf`` is the right answer, so its warning is
+    switched off:
 
     >>> import numpy as np
     >>> import xentbook as xb
     >>> def my_bce(y, y_hat):
-    ...     return np.mean(-np.log(np.where(y == 1, y_hat, 1 - y_hat)))
+    ...     with np.errstate(divide="ignore"):
+    ...         return np.mean(-np.log(np.where(y == 1, y_hat, 1 - y_hat)))
     >>> xb.check.binary_cross_entropy(my_bce)
     binary_cross_entropy: all 10 cases passed. Well done!
     True
@@ -359,7 +461,8 @@ def binary_cross_entropy(fn: Callable) -> bool:
         _Case("confident and right (y_hat of exactly 0 and 1)", (_arr(1.0, 0.0), _arr(1.0, 0.0))),
         _Case("confident and wrong: an infinite loss", (_arr(1.0, 0.0), _arr(0.0, 0.5))),
         _Case("a tiny predicted probability", (_arr(1.0, 1.0), _arr(1e-12, 0.9))),
-        _Case("a near-certain prediction", (_arr(0.0, 1.0), _arr(1e-15, 1 - 1e-9))),
+        # The loss is about 5e-10: compared to 1e-6 relative, so that an epsilon shows.
+        _Case("a near-certain prediction", (_arr(0.0, 1.0), _arr(1e-15, 1 - 1e-9)), atol=0.0),
         *random_cases,
     ]
     spec = _Spec(
@@ -370,6 +473,7 @@ def binary_cross_entropy(fn: Callable) -> bool:
         (
             _infinite,
             _zero_log_zero,
+            _epsilon,
             _summed,
             _bce_one_term,
             _swapped,
@@ -377,6 +481,32 @@ def binary_cross_entropy(fn: Callable) -> bool:
             _in_log10,
             _negated,
             _nearly,
+        ),
+        no_warning=(
+            "take the log of the probability of the observed label only, "
+            "np.where(y == 1, y_hat, 1 - y_hat), inside np.errstate(divide='ignore'): there "
+            "log 0 = -inf is the right answer, not an accident."
+        ),
+        zero=(
+            "NaN where a prediction is exactly 0 or 1: for a label y = 0 the term y log y_hat "
+            "is 0 * log 0 = 0 * -inf, which NumPy makes NaN (and (1 - y) log(1 - y_hat) "
+            "likewise for y = 1). Use only the observed label's term: "
+            "-log(np.where(y == 1, y_hat, 1 - y_hat))."
+        ),
+        order="The labels y come first and the predictions y_hat second.",
+        math_domain=(
+            "math.log(0) raises an error: a prediction of exactly 0 for the observed label "
+            "costs +inf, so use np.log, which gives -inf."
+        ),
+        epsilon=_Epsilon(
+            lambda args, eps: (
+                -np.mean(
+                    args[0] * np.log(args[1] + eps) + (1 - args[0]) * np.log(1 - args[1] + eps)
+                )
+            ),
+            "-mean(y log(y_hat + eps) + (1 - y) log(1 - y_hat + eps))",
+            "Use only the observed label's term, -log(np.where(y == 1, y_hat, 1 - y_hat)), "
+            "and let a prediction of 0 for the observed label cost +inf.",
         ),
     )
     return _run(spec, fn)
@@ -426,7 +556,11 @@ def softmax(fn: Callable) -> bool:
         ("z",),
         lambda z: xb.softmax(z),
         _logit_cases(),
-        (_overflow, _returned_log, _negated_logits, _not_normalized, _nearly),
+        (_overflow, _shifted_by_min, _returned_log, _negated_logits, _not_normalized, _nearly),
+        no_warning=(
+            "subtract the largest logit before exponentiating, so that exp never overflows "
+            "and the sum is at least 1."
+        ),
     )
     return _run(spec, fn)
 
@@ -478,7 +612,18 @@ def log_softmax(fn: Callable) -> bool:
         ("z",),
         lambda z: xb.log_softmax(z),
         _logit_cases(),
-        (_overflow, _log_underflow, _returned_softmax, _not_normalized_log, _nearly),
+        (
+            _overflow,
+            _shifted_by_min,
+            _log_underflow,
+            _returned_softmax,
+            _not_normalized_log,
+            _nearly,
+        ),
+        no_warning=(
+            "compute z - max(z) - log(sum(exp(z - max(z)))): exp never overflows, and the "
+            "log is taken of a sum that is at least 1, never of 0."
+        ),
     )
     return _run(spec, fn)
 
@@ -546,45 +691,71 @@ def _run(spec: _Spec, fn: Callable) -> bool:
     if not failures:
         print(f"{spec.name}: all {len(spec.cases)} cases passed. Well done!")
         return True
-    number, (case, expected, actual, problem) = failures[0]
+    # A wrong answer is reported before a right answer that came with a warning.
+    wrong = [(n, r) for n, r in failures if not isinstance(r[3], _Warned)]
+    number, (case, expected, actual, problem) = (wrong or failures)[0]
     _report(spec, number, case, expected, actual)
     if isinstance(problem, Exception):
         print(f"  your function raised {type(problem).__name__}: {_shorten(str(problem))}")
-        hint = _exception_hint(problem)
+        hint = _exception_hint(spec, problem)
+    elif isinstance(problem, _Warned):
+        print(f"  warning:  {problem.category}: {_shorten(problem.message)}")
+        hint = (
+            f"the answer is right, but your function made NumPy warn ({problem.message}); "
+            f"a warning is how a silent bug shows itself, so write code that raises none: "
+            f"{spec.no_warning}"
+        )
     else:
-        hint = problem or _diagnose(spec, [f for _, f in failures])
+        hint = problem or _diagnose(spec, [f for _, f in wrong])
     print(_wrap("hint: " + hint))
     return False
+
+
+@dataclass(frozen=True)
+class _Warned:
+    """The first RuntimeWarning the student's function emitted on a case it got right."""
+
+    category: str
+    message: str
 
 
 def _outcome(spec: _Spec, fn: Callable, case: _Case):
     """None if the student's answer to ``case`` is right, else (case, expected, actual, problem).
 
-    ``problem`` is the exception raised, a message about the answer's shape, or None.
+    ``problem`` is the exception raised, a message about the answer's shape, a
+    :class:`_Warned` for a right answer that came with a RuntimeWarning, or None.
     """
     expected = np.asarray(spec.reference(*case.args), dtype=np.float64)
     try:
-        actual = _call(fn, case.args)
+        actual, caught = _call(fn, case.args)
     except Exception as exc:  # the student's code may fail in any way; report it kindly
         return case, expected, None, exc
     problem = _shape_problem(actual, expected)
-    if problem is None and _close(actual, expected):
-        return None
+    if problem is None and _close(actual, expected, case.atol):
+        if not caught:
+            return None
+        warned = _Warned(type(caught[0]).__name__, str(caught[0]))
+        return case, expected, actual, warned
     return case, expected, actual, problem
 
 
 def _call(fn: Callable, args: tuple):
-    """Call the student's function on copies of the inputs, with NumPy warnings silenced."""
+    """Call the student's function on copies of the inputs; return its answer and the
+    RuntimeWarnings it emitted (NumPy's default error handling, whatever the caller set)."""
     copies = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
+    with (
+        warnings.catch_warnings(record=True) as caught,
+        np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"),
+    ):
+        warnings.simplefilter("always")
         result = fn(*copies)
+    runtime = [w.message for w in caught if issubclass(w.category, RuntimeWarning)]
     if result is None:
-        return None
+        return None, runtime
     try:
-        return np.asarray(result, dtype=np.float64)
+        return np.asarray(result, dtype=np.float64), runtime
     except (TypeError, ValueError):
-        return result
+        return result, runtime
 
 
 def _shape_problem(actual, expected: np.ndarray) -> str | None:
@@ -604,9 +775,9 @@ def _shape_problem(actual, expected: np.ndarray) -> str | None:
     return f"expected an array of shape {expected.shape}, got shape {actual.shape}."
 
 
-def _close(actual: np.ndarray, expected: np.ndarray) -> bool:
+def _close(actual: np.ndarray, expected: np.ndarray, atol: float) -> bool:
     a = actual.reshape(expected.shape)
-    return bool(np.all(np.isclose(a, expected, rtol=_RTOL, atol=_ATOL)))
+    return bool(np.all(np.isclose(a, expected, rtol=_RTOL, atol=atol)))
 
 
 def _diagnose(spec: _Spec, failures: list) -> str:
@@ -668,14 +839,9 @@ def _wrap(text: str) -> str:
     return textwrap.fill(text, width=92, initial_indent="  ", subsequent_indent="        ")
 
 
-def _exception_hint(exc: Exception) -> str:
-    message = str(exc)
-    if "math domain error" in message:
-        return (
-            "math.log(0) raises an error where np.log(0) gives -inf: use np.log, or handle "
-            "zero probabilities explicitly (a term p_i log p_i with p_i = 0 counts 0, and "
-            "-log 0 = +inf)."
-        )
+def _exception_hint(spec: _Spec, exc: Exception) -> str:
+    if "math domain error" in str(exc):
+        return spec.math_domain
     if isinstance(exc, ZeroDivisionError):
         return "a division by zero: zero probabilities need handling on their own."
     if isinstance(exc, OverflowError):
@@ -708,10 +874,7 @@ def _infinite(spec, args, expected, actual):
 def _zero_log_zero(spec, args, expected, actual):
     has_zero = any(isinstance(a, np.ndarray) and (a == 0).any() for a in args)
     if has_zero and np.isnan(actual).any() and not np.isnan(expected).any():
-        return (
-            "NaN where a zero probability occurs: np.log(0) is -inf and 0 * -inf is NaN. "
-            "By convention 0 * log 0 = 0: leave the zero terms out of the sum."
-        )
+        return spec.zero
     return None
 
 
@@ -758,16 +921,33 @@ def _swapped(spec, args, expected, actual):
         first, second = spec.arg_names
         return (
             f"your arguments are swapped: you computed the value for ({second}, {first}). "
-            f"{_ORDER_HINTS[spec.name]}"
+            f"{spec.order}"
         )
     return None
 
 
-_ORDER_HINTS = {
-    "cross_entropy": "The truth p comes first and the model q second: H(p, q) = -sum p_i log q_i.",
-    "kl_divergence": "KL(p ‖ q) = sum p_i log(p_i / q_i) weights by the truth p, the first.",
-    "binary_cross_entropy": "The labels y come first and the predictions y_hat second.",
-}
+def _epsilon(spec, args, expected, actual):
+    for eps in 10.0 ** -np.arange(4, 17):
+        value = np.asarray(spec.epsilon.value(args, eps))
+        same = np.isclose(value, expected, rtol=_RTOL, atol=0)
+        if np.isclose(actual, value, rtol=_RTOL, atol=0) and not same:
+            return (
+                f"your answer matches {spec.epsilon.formula} with eps = {eps:g}. An epsilon "
+                "(or a clip) inside the log shifts the answer wherever a probability is "
+                f"comparable to it, and hides an infinite cost (chapter 6). {spec.epsilon.fix}"
+            )
+    return None
+
+
+def _averaged(spec, args, expected, actual):
+    p = args[0]
+    for n in {p.size, int(np.count_nonzero(p))}:
+        if n > 1 and np.any(expected != 0) and _is(actual, expected / n):
+            return (
+                f"your result is the mean of the terms {spec.terms}, not their sum: the "
+                "weights p_i already make the sum an average over outcomes. Use np.sum."
+            )
+    return None
 
 
 def _same_as(other_fn: Callable, what: str):
@@ -790,12 +970,16 @@ def _summed(spec, args, expected, actual):
 def _bce_one_term(spec, args, expected, actual):
     y, y_hat = args
     with np.errstate(all="ignore"):
-        only_ones = np.mean(np.where(y > 0, -y * np.log(y_hat), 0.0))
-    if not _is(np.asarray(only_ones), expected) and _is(actual, np.asarray(only_ones)):
-        return (
-            "only the y = 1 examples contribute to your loss: add the (1 - y) log(1 - y_hat) "
-            "term for the examples labelled 0."
-        )
+        ones = np.where(y > 0, -y * np.log(y_hat), 0.0)
+        # averaged over every example, or over the examples labelled 1 only
+        candidates = [np.mean(ones), np.sum(ones) / np.count_nonzero(y)]
+    for value in map(np.asarray, candidates):
+        if not _is(value, expected) and _is(actual, value):
+            return (
+                "only the y = 1 examples contribute to your loss: add the "
+                "(1 - y) log(1 - y_hat) term for the examples labelled 0, and average over "
+                "all the examples."
+            )
     return None
 
 
@@ -810,6 +994,19 @@ def _overflow(spec, args, expected, actual):
         return (
             "exp underflowed to 0 for every logit, giving 0 / 0. Subtract the largest "
             "logit before exponentiating: softmax(z) = softmax(z - max(z))."
+        )
+    return None
+
+
+def _shifted_by_min(spec, args, expected, actual):
+    (z,) = args
+    gap = float(z.max() - z.min())
+    top = int(np.argmax(z))
+    if z.max() < 700 < gap and not np.isfinite(actual[top]):
+        return (
+            f"the largest logit's entry is not finite: did you subtract the smallest logit? "
+            f"Then the largest exponent is max(z) - min(z), here {_fmt(gap)}, and exp "
+            "overflows. Subtract the largest logit, so that every exponent is at most 0."
         )
     return None
 
