@@ -210,6 +210,18 @@ def test_temperature_is_a_minimum_brute_force():
     assert abs(slope) < 1e-7
 
 
+def test_temperature_when_one_example_is_barely_wrong():
+    # Only the last example is misclassified, by a logit gap of 1e-3: the best T is tiny but
+    # positive, and the answer must still be a stationary point.
+    logits = np.array([[10.0, 0.0], [0.0, 10.0], [0.0, 1e-3]])
+    target = np.array([0, 1, 0])
+    T = xb.fit_temperature(target, logits)
+    assert 0 < T < 1
+    h = 1e-6 * T
+    slope = (mean_nll(target, logits, T + h) - mean_nll(target, logits, T - h)) / (2 * h)
+    assert abs(slope) < 1e-6
+
+
 def test_temperature_keeps_the_argmax():
     rng = np.random.default_rng(4)
     logits = rng.normal(scale=5, size=(50, 4))

@@ -361,10 +361,21 @@ def _bracket(slope) -> tuple[float, float]:
     if slope(beta) < 0:
         while slope(2 * beta) < 0:
             beta *= 2
+            _check_bracket(beta)
         return beta, 2 * beta
     while slope(beta / 2) >= 0:
         beta /= 2
+        _check_bracket(beta)
     return beta / 2, beta
+
+
+def _check_bracket(beta: float) -> None:
+    """Stop a bracket that left the floating-point range: the minimiser is out of reach."""
+    if not 1e-300 < beta < 1e300:
+        raise ValueError(
+            f"`logits` put the best temperature out of floating-point range (1/T = {beta:.3g}); "
+            "the loss is flat to rounding error there, so no temperature can be fitted."
+        )
 
 
 def _target_distribution(target, q: np.ndarray, axis: int, other: str) -> np.ndarray:
