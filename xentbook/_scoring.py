@@ -269,7 +269,8 @@ def fit_temperature(target: npt.ArrayLike, logits: npt.ArrayLike) -> float:
         classes so well that the loss keeps falling as T goes to 0 (every target
         class has the largest logit, the case of a model that fits its data
         perfectly), or so badly that T = inf, the uniform prediction, is best.
-        Either way the message says which.
+        Either way the message says which. Also when the minimiser lies so close to
+        those limits that 1/T leaves the range [1e-300, 1e300].
 
     Notes
     -----
