@@ -96,3 +96,18 @@ def symbol_labels(draw, n: int):
         st.tuples(st.integers(0, 3), st.integers(0, 3)),
     )
     return draw(st.lists(label, min_size=n, max_size=n, unique=True))
+
+
+@st.composite
+def labelled_predictions(draw, max_batch: int = 30, max_classes: int = 6):
+    """(target, probs): class indices and an (n, K) matrix of predicted distributions.
+
+    Rows come from softmax of finite logits, so they sum to 1 to rounding and may hold
+    ties and confidences anywhere in [1/K, 1].
+    """
+    n = draw(st.integers(1, max_batch))
+    k = draw(st.integers(1, max_classes))
+    x = draw(logits((n, k), -20.0, 20.0))
+    t = draw(hnp.arrays(np.int64, n, elements=st.integers(0, k - 1)))
+    shifted = np.exp(x - x.max(axis=1, keepdims=True))
+    return t, shifted / shifted.sum(axis=1, keepdims=True)

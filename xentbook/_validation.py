@@ -266,3 +266,53 @@ def _first_index(mask: np.ndarray):
     if mask.ndim == 1:
         return flat
     return tuple(int(i) for i in np.unravel_index(flat, mask.shape))
+
+
+def check_finite(arr: np.ndarray, name: str) -> np.ndarray:
+    """``arr`` (already a float array without NaN) holds no infinite entry."""
+    if arr.size and not np.isfinite(arr).all():
+        where = _first_index(~np.isfinite(arr))
+        raise ValueError(
+            f"`{name}` must be finite (found {arr[where]} at index {where}); "
+            "an infinite logit has no temperature to fit."
+        )
+    return arr
+
+
+def check_real(value, name: str, low: float | None = None, high: float | None = None) -> float:
+    """``value`` is a real number, within [low, high] where those are given."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"`{name}` must be a real number; got {value!r}.")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"`{name}` must be a real number; got {value!r}.") from None
+    if (
+        math.isnan(number)
+        or (low is not None and number < low)
+        or (high is not None and number > high)
+    ):
+        lo = "-inf" if low is None else f"{low:g}"
+        hi = "inf" if high is None else f"{high:g}"
+        raise ValueError(f"`{name}` must be a number in [{lo}, {hi}]; got {value!r}.")
+    return number
+
+
+def check_labels(target: npt.ArrayLike, num_classes: int, shape: tuple, name: str) -> np.ndarray:
+    """``target`` holds one class index in [0, num_classes) per example of ``shape``."""
+    t = np.asarray(target)
+    if not np.issubdtype(t.dtype, np.integer):
+        raise ValueError(f"`{name}` must hold integer class indices; got dtype {t.dtype}.")
+    if t.shape != tuple(shape):
+        raise ValueError(
+            f"`{name}` with shape {t.shape} must hold one class index per example, shape "
+            f"{tuple(shape)}; the predictions need a class axis (last) that the target lacks."
+        )
+    bad = (t < 0) | (t >= num_classes)
+    if bad.any():
+        where = _first_index(bad)
+        raise ValueError(
+            f"`{name}` holds class index {t[where]} at index {where}, outside "
+            f"[0, {num_classes}); class indices count from 0."
+        )
+    return t.astype(np.intp, copy=False)

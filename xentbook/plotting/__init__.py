@@ -5,6 +5,7 @@ colour-blind-safe style (:mod:`xentbook.plotting._style`) and label their axes w
 units. Each chapter's figures live in their own private module, re-exported here.
 """
 
+from ._calibration import plot_expected_scores, plot_focal_loss, plot_reliability_diagram
 from ._coding import (
     plot_bits_convergence,
     plot_code_lengths,
@@ -48,7 +49,9 @@ __all__ = [
     "plot_cross_entropy_vs_kl",
     "plot_decision_boundary",
     "plot_entropy_bound",
+    "plot_expected_scores",
     "plot_extra_bits",
+    "plot_focal_loss",
     "plot_kl_asymmetry",
     "plot_kl_terms",
     "plot_log_bound",
@@ -56,6 +59,7 @@ __all__ = [
     "plot_mode_fits",
     "plot_morse_vs_surprisal",
     "plot_naive_vs_stable",
+    "plot_reliability_diagram",
     "plot_running_entropy",
     "plot_smoothing_cost",
     "plot_smoothing_floor",
