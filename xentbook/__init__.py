@@ -26,12 +26,12 @@ __version__ = "0.1.0"
 # `import xentbook` costs little more than `import numpy`.
 _LAZY = {
     "check": None,
-    "PrefixCode": "coding",
-    "arithmetic_decode": "coding",
-    "arithmetic_encode": "coding",
-    "huffman_code": "coding",
-    "shannon_code": "coding",
-    "shannon_code_lengths": "coding",
+    "PrefixCode": "_coding",
+    "arithmetic_decode": "_coding",
+    "arithmetic_encode": "_coding",
+    "huffman_code": "_coding",
+    "shannon_code": "_coding",
+    "shannon_code_lengths": "_coding",
     "letter_frequencies": "data",
     "morse_code": "data",
     "morse_duration": "data",
