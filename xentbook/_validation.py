@@ -352,3 +352,15 @@ def _hashable(x) -> bool:
 def _preview(labels: tuple) -> str:
     shown = ", ".join(repr(s) for s in labels[:8])
     return f"({shown}{', ...' if len(labels) > 8 else ''})"
+
+
+def check_bytes(data, name: str) -> bytes:
+    """``data`` as bytes; a ``str`` gets a TypeError that suggests ``.encode()``."""
+    if isinstance(data, str):
+        raise TypeError(
+            f"`{name}` must be bytes, not str; encode the text first, e.g. "
+            f"`{name}.encode('utf-8')`."
+        )
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"`{name}` must be bytes; got {type(data).__name__}.")
+    return bytes(data)

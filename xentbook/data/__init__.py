@@ -15,7 +15,9 @@ from importlib import resources
 
 import numpy as np
 
-__all__ = ["letter_frequencies", "morse_code", "morse_duration"]
+from ._canterbury import canterbury
+
+__all__ = ["canterbury", "letter_frequencies", "morse_code", "morse_duration"]
 
 ALPHABET = tuple("abcdefghijklmnopqrstuvwxyz")
 
