@@ -104,3 +104,15 @@ def test_str_is_refused_with_a_hint():
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         xb.ContextModel(**kwargs)
+
+
+def test_orders_in_sample_are_the_top_order():
+    # A model fitted on a text has seen every context of that text, with its next byte.
+    text = b"to be or not to be, that is the question"
+    score = xb.ContextModel(order=3).fit(text).score(text)
+    np.testing.assert_array_equal(score.orders, [0, 1, 2] + [3] * (len(text) - 3))
+
+
+def test_orders_adaptive_start_at_minus_one():
+    # Nothing is known before the first byte, and "b" is new after "a": both escape to -1.
+    np.testing.assert_array_equal(xb.adaptive_score(b"aab", order=1).orders, [-1, 0, -1])

@@ -166,9 +166,16 @@ class TextScore:
     ----------
     surprisal : ndarray
         :math:`-\\log_2 q_t(x_t)` of each byte, in bits (float64, one per byte).
+    orders : ndarray
+        The order of the context that coded each byte (int8): the model's longest
+        order where it had seen the byte after that context, lower after escapes,
+        -1 for a byte no context had seen. A model of order k without escapes
+        would give every byte with an order below k (and past the text's first k
+        bytes) probability 0.
     """
 
     surprisal: np.ndarray
+    orders: np.ndarray
 
     @property
     def total_bits(self) -> float:
@@ -322,16 +329,18 @@ def _run(text: bytes, counts: Counts, learn: bool) -> TextScore:
 
     order, full = counts.order, counts.masks[-1]
     surprisal = np.empty(len(text))
+    orders = np.empty(len(text), dtype=np.int8)
     history = 0
     for t, x in enumerate(text):
         top = t if t < order else order
         coded = counts.encode(x, history, top, emit)
         surprisal[t] = math.fsum(steps)
+        orders[t] = coded
         steps.clear()
         if learn:
             counts.update(x, history, top, coded)
         history = ((history << 8) | x) & full
-    return TextScore(surprisal)
+    return TextScore(surprisal, orders)
 
 
 def _check_order(order) -> int:
