@@ -43,7 +43,7 @@ def compress(data: bytes) -> bytes:
     Returns
     -------
     bytes
-        The blob: a header of about 14 bytes (magic tag, length, CRC-32) and the code.
+        The blob: a header of 12 to 20 bytes (magic tag, length, CRC-32) and the code.
         :func:`decompress` gives back ``data`` exactly.
 
     Notes
@@ -56,9 +56,10 @@ def compress(data: bytes) -> bytes:
 
         8 \\, |\\text{blob}| = \\sum_t -\\log_2 q_t(x_t) + \\text{overhead},
 
-    where the overhead is the header (14 bytes for up to 16 KB of data), integer rounding in the
-    coder (at most a factor :math:`1 - 2^{-50}` per step) and ending the code (at
-    most 9 bytes, usually one or two). So the compressed size in bits is the
+    where the overhead is the header (11 bytes plus the length's 1 to 9 bytes:
+    14 for data of 16 KB to 2 MB), integer rounding in the coder (at most a factor
+    :math:`1 - 2^{-40}` per coding step) and ending the code (a byte or so). So
+    the compressed size in bits is the
     cross-entropy of the text under the adaptive model, summed over the text. If
     the model would make the data bigger (random bytes, say), the data is stored
     as is instead, so a blob is never more than the header longer than the data.
@@ -79,12 +80,12 @@ def compress(data: bytes) -> bytes:
     >>> xb.decompress(blob) == text
     True
 
-    Without its 14-byte header, the blob is as long as the adaptive model's code
-    length (the coder may even save a few bits, since trailing zeros are dropped):
+    Without its 13-byte header (the length 960 takes two bytes), the blob is the
+    adaptive model's code length rounded up to whole bytes:
 
     >>> bits = xb.adaptive_score(text).total_bits
-    >>> print(round(bits / 8, 1), len(blob) - 14)
-    38.5 38
+    >>> print(round(bits / 8, 1), len(blob) - 13)
+    38.5 39
     """
     data = v.check_bytes(data, "data")
     payload = _encode(data)
