@@ -1,4 +1,4 @@
-"""Tests for xentbook.coding: Shannon and Huffman prefix codes, and the arithmetic coder."""
+"""Tests for xentbook._coding: Shannon and Huffman prefix codes, and the arithmetic coder."""
 
 from __future__ import annotations
 

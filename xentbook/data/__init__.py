@@ -1,4 +1,4 @@
-"""Published data the book measures codes against: letter frequencies and Morse code.
+"""Published data the book measures against: letter frequencies, Morse code, real texts, digits.
 
 The tables live next to this module as CSV files, verbatim as published; the
 functions here read them, fold them onto a shared alphabet and validate nothing
@@ -15,9 +15,10 @@ from importlib import resources
 
 import numpy as np
 
+from ._canterbury import canterbury
 from ._digits import digits
 
-__all__ = ["digits", "letter_frequencies", "morse_code", "morse_duration"]
+__all__ = ["canterbury", "digits", "letter_frequencies", "morse_code", "morse_duration"]
 
 ALPHABET = tuple("abcdefghijklmnopqrstuvwxyz")
 

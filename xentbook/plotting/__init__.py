@@ -35,6 +35,7 @@ from ._losses import (
     plot_training_curve,
 )
 from ._style import COLORS, LINESTYLES, color, finish_ax, get_ax
+from ._text import plot_code_length_race, plot_order_curves, plot_text_surprisal
 
 __all__ = [
     "COLORS",
@@ -45,6 +46,7 @@ __all__ = [
     "plot_binary_entropy",
     "plot_bits_convergence",
     "plot_clipping_effects",
+    "plot_code_length_race",
     "plot_code_lengths",
     "plot_cross_entropy_vs_kl",
     "plot_decision_boundary",
@@ -59,10 +61,12 @@ __all__ = [
     "plot_mode_fits",
     "plot_morse_vs_surprisal",
     "plot_naive_vs_stable",
+    "plot_order_curves",
     "plot_reliability_diagram",
     "plot_running_entropy",
     "plot_smoothing_cost",
     "plot_smoothing_floor",
     "plot_surprisal",
+    "plot_text_surprisal",
     "plot_training_curve",
 ]

@@ -1,50 +1,29 @@
-"""Codes that turn cross-entropy into bits you can count.
-
-Three ways to code symbols drawn from a distribution, each built from a model ``q``:
+"""Prefix codes built from a model ``q``: one codeword per symbol.
 
 * :func:`shannon_code`: codeword lengths :math:`\\lceil -\\log_2 q_i \\rceil`;
-* :func:`huffman_code`: the shortest prefix code on average under ``q``;
-* :func:`arithmetic_encode`: one codeword for a whole message, about
-  :math:`-\\log_2 Q(\\text{message})` bits long.
+* :func:`huffman_code`: the shortest prefix code on average under ``q``.
 
 A symbol that ``q`` gives probability 0 has no codeword at all: coding it would
 take infinitely many bits, and trying raises a ``ValueError`` that names it. Code
 lengths are in bits. Symbols default to ``0, 1, ..., n - 1``; any distinct hashable
-labels work, such as letters.
+labels work, such as letters. Arguments are checked once, by the public function
+that receives them.
 """
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import itertools
 import math
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
 
-from . import _validation as v
+from .. import _validation as v
 
-__all__ = [
-    "PrefixCode",
-    "arithmetic_decode",
-    "arithmetic_encode",
-    "huffman_code",
-    "shannon_code",
-    "shannon_code_lengths",
-]
-
-# Arithmetic coder: q is quantised to integer counts of a total of about 2**40, and
-# the coding range is kept between 2**64 and 2**72, so a symbol's interval is never
-# narrowed by more than a factor 1 - 2**-24 by integer rounding (see _quantise).
-_QUANT_BITS = 40
-_RANGE_BITS = 72
-_TOP = 1 << _RANGE_BITS
-_BOTTOM = 1 << (_RANGE_BITS - 8)
-_LOW_MASK = _BOTTOM - 1
-_SHIFT = _RANGE_BITS - 8
+__all__ = ["PrefixCode", "huffman_code", "shannon_code", "shannon_code_lengths"]
 
 # Rows shown by PrefixCode's repr before the middle of a long table is elided.
 _REPR_ROWS = 30
@@ -115,25 +94,36 @@ class PrefixCode:
                     f"`codewords` maps {symbol!r} to {word!r}; a codeword must be a "
                     "non-empty string of '0' and '1'."
                 )
-        self.symbols = _check_symbols(list(codewords) if symbols is None else symbols, None)
-        self._index = {s: i for i, s in enumerate(self.symbols)}
-        missing = [s for s in codewords if s not in self._index]
-        if missing:
+        labels = v.check_symbols(list(codewords) if symbols is None else symbols, None)
+        unknown = set(codewords).difference(labels)
+        if unknown:
+            missing = next(s for s in codewords if s in unknown)
             raise ValueError(
-                f"`codewords` has a codeword for {missing[0]!r}, which is not one of `symbols`."
+                f"`codewords` has a codeword for {missing!r}, which is not one of `symbols`."
             )
-        self.codewords = {s: codewords[s] for s in self.symbols if s in codewords}
-        self.lengths = np.array(
-            [len(self.codewords[s]) if s in self.codewords else np.inf for s in self.symbols],
-            dtype=np.float64,
-        )
         if q is not None:
             q = v.as_probabilities(q, "q")
-            if q.shape != (len(self.symbols),):
+            if q.shape != (len(labels),):
                 raise ValueError(
-                    f"`q` must hold one probability per symbol ({len(self.symbols)}); "
+                    f"`q` must hold one probability per symbol ({len(labels)}); "
                     f"got shape {q.shape}."
                 )
+        self._build(codewords, labels, q, name)
+
+    @classmethod
+    def _from_checked(cls, codewords: dict, labels: tuple, q: np.ndarray, name: str) -> PrefixCode:
+        """A code from arguments the caller has already validated (no second check)."""
+        code = cls.__new__(cls)
+        code._build(codewords, labels, q, name)
+        return code
+
+    def _build(self, codewords: Mapping, labels: tuple, q: np.ndarray | None, name: str) -> None:
+        self.symbols = labels
+        self.codewords = {s: codewords[s] for s in labels if s in codewords}
+        self.lengths = np.array(
+            [len(self.codewords[s]) if s in self.codewords else np.inf for s in labels],
+            dtype=np.float64,
+        )
         self.q = q
         self.name = name
         self._decoder = {word: s for s, word in self.codewords.items()}
@@ -160,24 +150,15 @@ class PrefixCode:
         >>> code.encode("abca")
         '010110'
         """
-        words = self.codewords
-        try:
-            return "".join([words[s] for s in message])
-        except (KeyError, TypeError):
-            pass
-        for position, symbol in enumerate(message):
-            if not _hashable(symbol) or symbol not in self._index:
-                raise ValueError(
-                    f"`message` holds {symbol!r} at position {position}, which is not one "
-                    f"of the code's symbols {_preview(self.symbols)}."
-                )
-            if symbol not in words:
-                raise ValueError(
-                    f"`message` holds {symbol!r} at position {position}, which has no "
-                    "codeword: the code was built for a model that gives it probability 0, "
-                    "so coding it would take infinitely many bits."
-                )
-        raise AssertionError("unreachable: every symbol was found")  # pragma: no cover
+        index = v.message_indices(
+            message,
+            self.symbols,
+            [s in self.codewords for s in self.symbols],
+            "which has no codeword: the code was built for a model that gives it probability 0, "
+            "so coding it would take infinitely many bits.",
+        )
+        words = [self.codewords.get(s, "") for s in self.symbols]
+        return "".join([words[i] for i in index])
 
     def decode(self, bits: str) -> list:
         """The symbols whose codewords make up ``bits``.
@@ -199,7 +180,7 @@ class PrefixCode:
         >>> code.decode("010110")
         ['a', 'b', 'c', 'a']
         """
-        _check_bits(bits)
+        v.check_bits(bits)
         if not self.is_prefix_free():
             raise ValueError(
                 "This code is not prefix-free, so `bits` cannot be split into codewords "
@@ -268,6 +249,8 @@ class PrefixCode:
                 f"`p` must hold one probability per symbol ({len(self.symbols)}); "
                 f"got shape {pa.shape}."
             )
+        # Terms with p_i = 0 are 0 even where l_i = inf. Summed as an exact dot product of
+        # p and l: routing through neg_p_log_q(p, 2**-l) / log(2) changes the last bit.
         used = pa > 0
         return float(pa[used] @ self.lengths[used])
 
@@ -385,7 +368,7 @@ def shannon_code_lengths(q: npt.ArrayLike) -> np.ndarray:
     >>> xb.shannon_code_lengths([0.4, 0.3, 0.2, 0.1, 0.0])
     array([ 2.,  2.,  3.,  4., inf])
     """
-    qa = _check_q(q)
+    qa = v.check_symbol_model(q)
     return _shannon_lengths(qa)
 
 
@@ -452,8 +435,8 @@ def shannon_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
     >>> print(xb.cross_entropy(p, q, base=2).round(3), round(code.expected_length(p), 3))
     2.505 3.1
     """
-    qa = _check_q(q)
-    labels = _check_symbols(symbols, qa.size)
+    qa = v.check_symbol_model(q)
+    labels = v.check_symbols(symbols, qa.size)
     lengths = _shannon_lengths(qa)
     finite = np.isfinite(lengths)
     lengths[finite] = np.maximum(lengths[finite], 1)
@@ -461,7 +444,7 @@ def shannon_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
     int_lengths = [int(lengths[i]) for i in order]
     words = _canonical_codewords(int_lengths)
     codewords = {labels[i]: words[k] for k, i in enumerate(order)}
-    return PrefixCode(codewords, symbols=labels, q=qa, name="Shannon code")
+    return PrefixCode._from_checked(codewords, labels, qa, "Shannon code")
 
 
 def huffman_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCode:
@@ -542,253 +525,13 @@ def huffman_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
     built for a model that gives it probability 0, so coding it would take infinitely
     many bits.
     """
-    qa = _check_q(q)
-    labels = _check_symbols(symbols, qa.size)
+    qa = v.check_symbol_model(q)
+    labels = v.check_symbols(symbols, qa.size)
     support = [i for i in range(qa.size) if qa[i] > 0]
     depth = _huffman_depths(_exact_weights(qa[support]))
     words = _canonical_codewords(depth)
     codewords = {labels[i]: words[k] for k, i in enumerate(support)}
-    return PrefixCode(codewords, symbols=labels, q=qa, name="Huffman code")
-
-
-def arithmetic_encode(message: Iterable, q: npt.ArrayLike, symbols: Iterable | None = None) -> str:
-    """Encode a whole message as one binary fraction with an arithmetic (range) coder.
-
-    Parameters
-    ----------
-    message : iterable
-        Symbols of the alphabet; a string counts as a sequence of characters.
-    q : array_like
-        The model: a probability distribution over the symbols.
-    symbols : iterable, optional
-        Distinct hashable labels, one per probability. Default ``0, 1, ..., n - 1``.
-
-    Returns
-    -------
-    str
-        The code, a string of '0' and '1'. Decode it with :func:`arithmetic_decode`
-        and the message length.
-
-    Notes
-    -----
-    The coder narrows an interval by each symbol's share of ``q``; the message
-    ends as an interval of width about :math:`Q(x_1 \\dots x_n) = \\prod_t q_{x_t}`,
-    and the code is the shortest binary fraction inside it. Its length is
-
-    .. math::
-
-        \\ell(x_1 \\dots x_n) \\le -\\log_2 Q(x_1 \\dots x_n) + 0.001\\, n + 16
-        \\text{ bits},
-
-    so on symbols drawn from p it spends H(p, q) bits per symbol in the long run,
-    with no rounding to whole bits per symbol. In detail: ``q`` is quantised to
-    integer counts :math:`c_i = \\lceil 2^{40} q_i \\rceil` (at least 1 for every
-    :math:`q_i > 0`), which never lowers a symbol's share by more than a factor
-    :math:`1 + n_{\\text{symbols}} / 2^{40}`; integer rounding of the coding range,
-    kept above :math:`2^{64}`, costs at most a factor :math:`1 - 2^{-24}` per
-    symbol; and ending the code costs at most one bit. For alphabets of up to a
-    hundred million symbols the per-symbol loss is below 0.001 bits.
-
-    A symbol with :math:`q_i = 0` has an empty interval and cannot be coded.
-
-    The coder is a carry-propagating range coder with integer arithmetic
-    (Witten, Neal and Cleary 1987 describe the idea); trailing zeros of the code
-    are dropped, since the decoder reads missing bits as zeros.
-
-    See Also
-    --------
-    arithmetic_decode, huffman_code, cross_entropy
-
-    Examples
-    --------
-    With a fair-coin model each symbol costs exactly one bit:
-
-    >>> import xentbook as xb
-    >>> xb.arithmetic_encode([1, 0, 1, 1], [0.5, 0.5])
-    '1011'
-
-    A model that expects the message codes it in fewer bits than a Huffman code
-    can, which needs at least one bit per symbol:
-
-    >>> msg = "aaaaaaaaaaaaaaaaaaab"
-    >>> bits = xb.arithmetic_encode(msg, [0.95, 0.05], symbols="ab")
-    >>> len(bits), len(xb.huffman_code([0.95, 0.05], symbols="ab").encode(msg))
-    (6, 20)
-    >>> "".join(xb.arithmetic_decode(bits, [0.95, 0.05], len(msg), symbols="ab")) == msg
-    True
-    """
-    qa = _check_q(q)
-    labels = _check_symbols(symbols, qa.size)
-    cum, counts, total = _quantise(qa)
-    index = _indices(message, labels, counts)
-    low, rng = 0, _TOP
-    out: list[int] = []
-    for s in index:
-        r = rng // total
-        low += r * cum[s]
-        rng = r * counts[s]
-        if low >= _TOP:
-            low -= _TOP
-            _carry(out)
-        while rng < _BOTTOM:
-            out.append(low >> _SHIFT)
-            low = (low & _LOW_MASK) << 8
-            rng <<= 8
-    # The number in [low, low + rng) with the most trailing zeros ends the code.
-    k = rng.bit_length() - 1
-    x = -(-low >> k) << k
-    if x >= _TOP:
-        x -= _TOP
-        _carry(out)
-    width = 8 * len(out) + _RANGE_BITS
-    value = (int.from_bytes(bytes(out), "big") << _RANGE_BITS) | x
-    return format(value, f"0{width}b").rstrip("0") if value else ""
-
-
-def arithmetic_decode(
-    bits: str, q: npt.ArrayLike, length: int, symbols: Iterable | None = None
-) -> list:
-    """Decode ``length`` symbols from the output of :func:`arithmetic_encode`.
-
-    Parameters
-    ----------
-    bits : str
-        The code, a string of '0' and '1'.
-    q : array_like
-        The model the message was encoded with.
-    length : int
-        How many symbols to decode (the code itself does not mark its end).
-    symbols : iterable, optional
-        The labels the message was encoded with. Default ``0, 1, ..., n - 1``.
-
-    Returns
-    -------
-    list
-        The decoded symbols.
-
-    Notes
-    -----
-    The decoder repeats the encoder's quantisation and interval arithmetic
-    exactly, reading the code as a binary fraction :math:`v` (missing bits are
-    zeros) and at each step choosing the symbol whose sub-interval holds
-    :math:`v`: the one with :math:`C_{s} \\le \\lfloor (v - \\text{low}) / r \\rfloor < C_{s+1}`
-    for the cumulative counts :math:`C`. Decoding with a different ``q`` or
-    ``length`` than the encoder used gives a different message, not an error.
-
-    See Also
-    --------
-    arithmetic_encode
-
-    Examples
-    --------
-    >>> import xentbook as xb
-    >>> q = [0.7, 0.2, 0.1]
-    >>> bits = xb.arithmetic_encode("abacab", q, symbols="abc")
-    >>> bits
-    '1001010101'
-    >>> xb.arithmetic_decode(bits, q, 6, symbols="abc")
-    ['a', 'b', 'a', 'c', 'a', 'b']
-    """
-    _check_bits(bits)
-    length = v.check_integer(length, "length", minimum=0)
-    qa = _check_q(q)
-    labels = _check_symbols(symbols, qa.size)
-    cum, counts, total = _quantise(qa)
-    # Bytes to read: the code padded with zeros to whole bytes, plus the register.
-    pad = -len(bits) % 8
-    data = int(bits + "0" * pad, 2).to_bytes((len(bits) + pad) // 8, "big") if bits else b""
-    data += bytes(_RANGE_BITS // 8 + 1)
-    code = int.from_bytes(data[: _RANGE_BITS // 8], "big")
-    pos = _RANGE_BITS // 8
-    rng = _TOP
-    find = bisect.bisect_right
-    out = []
-    append = out.append
-    n_data = len(data)
-    for _ in range(length):
-        r = rng // total
-        target = code // r
-        if target >= total:
-            raise ValueError(
-                "`bits` is not a code that arithmetic_encode produces for this `q`: "
-                "it points outside every symbol's interval."
-            )
-        s = find(cum, target) - 1
-        code -= r * cum[s]
-        rng = r * counts[s]
-        while rng < _BOTTOM:
-            code = (code << 8) | (data[pos] if pos < n_data else 0)
-            pos += 1
-            rng <<= 8
-        append(labels[s])
-    return out
-
-
-def _check_q(q: npt.ArrayLike) -> np.ndarray:
-    qa = v.check_distribution(q, "q", dtype=np.dtype(np.float64))
-    if qa.ndim != 1:
-        raise ValueError(
-            f"`q` must be a 1-D distribution, one probability per symbol; got shape {qa.shape}."
-        )
-    return qa
-
-
-def _check_symbols(symbols: Iterable | None, n: int | None) -> tuple:
-    """Labels as a tuple: one per probability (if ``n`` is given), hashable, distinct."""
-    if symbols is None:
-        return tuple(range(n))
-    try:
-        labels = tuple(symbols)
-    except TypeError:
-        raise ValueError(
-            f"`symbols` must be an iterable of labels (a list or a string); got {symbols!r}."
-        ) from None
-    if n is not None and len(labels) != n:
-        raise ValueError(
-            f"`symbols` has {len(labels)} label(s) but `q` has {n} probabilities; "
-            "give exactly one label per probability."
-        )
-    seen = set()
-    for label in labels:
-        if not _hashable(label):
-            raise ValueError(
-                f"`symbols` holds {label!r}, which is not hashable; use labels such as "
-                "ints, strings or tuples."
-            )
-        if label in seen:
-            raise ValueError(
-                f"`symbols` holds {label!r} more than once; each label must be distinct."
-            )
-        seen.add(label)
-    return labels
-
-
-def _check_bits(bits) -> None:
-    if not isinstance(bits, str):
-        raise ValueError(f"`bits` must be a string of '0' and '1'; got {type(bits).__name__}.")
-    stray = bits.strip("01") and next(c for c in bits if c not in "01")
-    if stray:
-        raise ValueError(
-            f"`bits` must hold only '0' and '1'; it holds {stray!r} at position "
-            f"{bits.index(stray)}."
-        )
-
-
-def _hashable(x) -> bool:
-    return isinstance(x, Hashable) and _hash_ok(x)
-
-
-def _hash_ok(x) -> bool:
-    try:
-        hash(x)
-    except TypeError:  # e.g. a tuple holding a list
-        return False
-    return True
-
-
-def _preview(labels: tuple) -> str:
-    shown = ", ".join(repr(s) for s in labels[:8])
-    return f"({shown}{', ...' if len(labels) > 8 else ''})"
+    return PrefixCode._from_checked(codewords, labels, qa, "Huffman code")
 
 
 def _shannon_lengths(q: np.ndarray) -> np.ndarray:
@@ -864,51 +607,3 @@ def _huffman_depths(weights: list[int]) -> list[int]:
         heapq.heappush(heap, (w1 + w2, key, leaves1 + leaves2))
         key += 1
     return depth
-
-
-def _quantise(q: np.ndarray) -> tuple[list[int], list[int], int]:
-    """Integer counts c_i = ceil(2**40 q_i), their cumulative sums and total.
-
-    Rounding up means no symbol's share c_i / total falls below q_i by more than the
-    factor 2**40 / total, at most 1 + (number of symbols) / 2**40.
-    """
-    counts = []
-    for x in q:
-        num, den = float(x).as_integer_ratio()
-        counts.append(-((-num << _QUANT_BITS) // den))
-    cum = [0]
-    for c in counts:
-        cum.append(cum[-1] + c)
-    return cum, counts, cum[-1]
-
-
-def _indices(message: Iterable, labels: tuple, counts: list[int]) -> list[int]:
-    index = {label: i for i, label in enumerate(labels)}
-    try:
-        positions = [index[s] for s in message]
-    except (KeyError, TypeError):
-        positions = None
-    if positions is not None and all(counts[i] for i in set(positions)):
-        return positions
-    for position, symbol in enumerate(message):
-        if not _hashable(symbol) or symbol not in index:
-            raise ValueError(
-                f"`message` holds {symbol!r} at position {position}, which is not one of "
-                f"the `symbols` {_preview(labels)}."
-            )
-        if counts[index[symbol]] == 0:
-            raise ValueError(
-                f"`message` holds {symbol!r} at position {position}, which `q` gives "
-                "probability 0: its interval is empty, so coding it would take infinitely "
-                "many bits."
-            )
-    raise AssertionError("unreachable: every symbol was found")  # pragma: no cover
-
-
-def _carry(out: list[int]) -> None:
-    """Add one to the bytes already written (a carry out of the coding register)."""
-    i = len(out) - 1
-    while out[i] == 255:
-        out[i] = 0
-        i -= 1
-    out[i] += 1
