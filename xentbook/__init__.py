@@ -8,8 +8,8 @@ Plotting lives in :mod:`xentbook.plotting`, which alone imports matplotlib.
 import importlib
 
 from ._elementwise import sigmoid, smooth_labels
-from .information import cross_entropy, entropy, kl_divergence, normalize, surprisal
-from .losses import (
+from ._information import cross_entropy, entropy, kl_divergence, normalize, surprisal
+from ._losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     binary_cross_entropy_with_logits_grad,
@@ -18,7 +18,7 @@ from .losses import (
     softmax_cross_entropy,
     softmax_cross_entropy_grad,
 )
-from .softmax import log_softmax, logsumexp, softmax
+from ._softmax import log_softmax, logsumexp, softmax
 
 __version__ = "0.1.0"
 
@@ -35,11 +35,11 @@ _LAZY = {
     "letter_frequencies": "data",
     "morse_code": "data",
     "morse_duration": "data",
-    "multiclass_data": "datasets",
-    "two_class_data": "datasets",
-    "LinearFit": "models",
-    "fit_logistic_regression": "models",
-    "fit_softmax_regression": "models",
+    "multiclass_data": "data",
+    "two_class_data": "data",
+    "LinearFit": "_models",
+    "fit_logistic_regression": "_models",
+    "fit_softmax_regression": "_models",
 }
 
 __all__ = [

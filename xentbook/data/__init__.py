@@ -1,4 +1,4 @@
-"""Published data the book measures codes against: letter frequencies and Morse code.
+"""The book's data: published letter frequencies and Morse code, and synthetic data sets.
 
 The tables live next to this module as CSV files, verbatim as published; the
 functions here read them, fold them onto a shared alphabet and validate nothing
@@ -15,7 +15,9 @@ from importlib import resources
 
 import numpy as np
 
-__all__ = ["letter_frequencies", "morse_code", "morse_duration"]
+from ._synthetic import multiclass_data, two_class_data
+
+__all__ = ["letter_frequencies", "morse_code", "morse_duration", "multiclass_data", "two_class_data"]
 
 ALPHABET = tuple("abcdefghijklmnopqrstuvwxyz")
 

@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 from matplotlib.axes import Axes
 
-from ..information import cross_entropy, entropy, kl_divergence
+from .. import cross_entropy, entropy, kl_divergence
 from ._style import COLORS, LINESTYLES, color, finish_ax, get_ax
 
 __all__ = [

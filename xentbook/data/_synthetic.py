@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _validation as v
+from .. import _validation as v
 
 __all__ = ["multiclass_data", "two_class_data"]
 
