@@ -160,4 +160,6 @@ def smooth(y: np.ndarray, eps: float, num_classes: int) -> np.ndarray:
     if eps == 0:
         return y
     dt = y.dtype.type
-    return y * dt(1 - eps) + dt(eps / num_classes)
+    out = y * dt(1 - eps)
+    out += dt(eps / num_classes)
+    return out

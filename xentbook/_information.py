@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # numpy.typing costs import time and is only needed by type c
 
 __all__ = ["cross_entropy", "entropy", "kl_divergence", "normalize", "surprisal"]
 
+
 def surprisal(p: npt.ArrayLike, *, base: float | None = None):
     """Surprisal (self-information) of events with probability ``p``.
 

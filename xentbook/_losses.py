@@ -585,7 +585,9 @@ class _Logits(NamedTuple):
         if self.class_weight is None:
             return None
         ax = self.axis
-        return self.class_weight[tuple(index[ax] if j == ax else slice(None) for j in range(ax + 1))]
+        return self.class_weight[
+            tuple(index[ax] if j == ax else slice(None) for j in range(ax + 1))
+        ]
 
 
 class _Targets(NamedTuple):
@@ -612,7 +614,7 @@ class _Target:
         """The reduced loss, summed block by block (per-block partials combined in order)."""
         lg = self.logits
         dtype = lg.values.dtype
-        buffer = rows.scratch(lg.values)
+        buffer = rows.scratch(lg.values, keep_shift=True)
         if reduction == "none":
             out = np.empty(rows.kept_shape(lg.values.shape, lg.axis), dtype=dtype)
             for block in rows.blocks(lg.values.shape, lg.axis):
@@ -644,12 +646,16 @@ class _Target:
         # are none), NaN when counted targets all have weight 0.
         return np.nan if self.counts_any() else 0
 
-    def weighted(self, coefficients, losses, index):
-        """``coefficients * w * losses`` on the chunk ``index``; a zero coefficient gives 0."""
+    def weighted_sum(self, coefficients, losses, index):
+        """Row sums of ``coefficients * w * losses`` on the chunk ``index`` (0 where the
+        coefficient is 0); ``losses`` is overwritten."""
         w = self.logits.weight(index)
         if w is not None:
             coefficients = coefficients * w
-        return _times(coefficients, losses)
+        with np.errstate(invalid="ignore"):
+            np.multiply(coefficients, losses, out=losses)
+        np.copyto(losses, 0, where=np.equal(coefficients, 0))
+        return losses.sum(axis=self.logits.axis, keepdims=True)
 
 
 @dataclass(frozen=True)
@@ -703,7 +709,7 @@ class _ClassIndices(_Target):
         loss = _times((1 - eps) * t.weight, nll)
         if eps > 0:
             uniform = sum(
-                self.weighted(1, tail - part.shift, part.index).sum(axis=ax, keepdims=True)
+                self.weighted_sum(1, np.subtract(tail, part.shift, out=part.shift), part.index)
                 for part in parts
             )
             loss += np.where(t.counted, eps / lg.num_classes * uniform, 0)
@@ -761,8 +767,8 @@ class _ClassProbabilities(_Target):
         stats, parts = rows.scan(self.logits.values, block, ax, "logits", buffer, keep_shift=True)
         tail = np.log1p(stats.tail)
         return sum(
-            self.weighted(self.smoothed(part.index), tail - part.shift, part.index).sum(
-                axis=ax, keepdims=True
+            self.weighted_sum(
+                self.smoothed(part.index), np.subtract(tail, part.shift, out=part.shift), part.index
             )
             for part in parts
         )

@@ -89,7 +89,8 @@ def blocks(shape: tuple, ax: int) -> Iterator[Block]:
     for k in batch:
         trailing = shape[ax] * math.prod(shape[j] for j in batch if j > k)
         if trailing <= BLOCK_ELEMENTS:
-            split, step, fixed = k, BLOCK_ELEMENTS // trailing, [j for j in batch if j < k]
+            split, step = k, BLOCK_ELEMENTS // max(trailing, 1)
+            fixed = [j for j in batch if j < k]
             break
     for outer in np.ndindex(*(shape[j] for j in fixed)):
         idx = [slice(None)] * len(shape)
@@ -110,9 +111,13 @@ def _chunks(rows: tuple, ax: int, length: int) -> tuple:
     )
 
 
-def scratch(arr: np.ndarray) -> np.ndarray:
-    """A flat buffer that holds any chunk of ``arr``, reused chunk after chunk."""
-    return np.empty(min(arr.size, BLOCK_ELEMENTS), dtype=arr.dtype)
+def scratch(arr: np.ndarray, keep_shift: bool = False) -> np.ndarray:
+    """Flat buffers that each hold any chunk of ``arr``, reused chunk after chunk.
+
+    One for the shift, written over by its exponentials; a second one for the
+    exponentials when the caller keeps the shift (see :func:`scan`).
+    """
+    return np.empty((1 + keep_shift, min(arr.size, BLOCK_ELEMENTS)), dtype=arr.dtype)
 
 
 def position(index: np.ndarray, chunk: tuple, ax: int, length: int) -> Position:
@@ -162,8 +167,9 @@ def scan(
     A block read in one chunk is shifted once and its single part comes back
     ready; a block of long rows is read twice for the statistics, and its parts
     are recomputed one at a time as the caller iterates over them. ``buffer`` (see
-    :func:`scratch`) holds the shift, or its exponentials when ``keep_shift`` is
-    False; each part is valid until the next one is drawn. Raises the NaN error
+    :func:`scratch`) holds the shift and its exponentials (written over the shift
+    unless ``keep_shift``); each part is valid until the next one is drawn, and the
+    caller may overwrite it. Raises the NaN error
     for ``x``, called ``name``, if the block holds NaN (the maximum finds it).
     """
     if len(block.chunks) == 1:
@@ -210,15 +216,17 @@ def _checked(maximum: np.ndarray, x: np.ndarray, name: str) -> np.ndarray:
 
 
 def _shift_exp(chunk, maximum, buffer, keep_shift):
-    """``chunk - maximum`` (into ``buffer``) and its exponentials (over it, unless kept)."""
-    out = buffer[: chunk.size].reshape(chunk.shape)
+    """``chunk - maximum`` and its exponentials, in ``buffer`` (the shift kept if asked)."""
+    shaped = [b[: chunk.size].reshape(chunk.shape) for b in buffer]
     if np.isfinite(maximum).all():
-        shift = np.subtract(chunk, maximum, out=out)
+        shift = np.subtract(chunk, maximum, out=shaped[0])
     else:
         # inf - inf: entries tied with an infinite maximum sit at shift 0.
         with np.errstate(invalid="ignore"):
             shift = np.where(chunk == maximum, 0, chunk - maximum)
-    exp = np.exp(shift, out=None if keep_shift else shift)
+    # A kept shift needs the second buffer for its exponentials (without one, a new array).
+    second = shaped[1] if len(shaped) > 1 else None
+    exp = np.exp(shift, out=second if keep_shift else shift)
     return (shift if keep_shift else None), exp
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # numpy.typing costs import time and is only needed by type c
 
 __all__ = ["log_softmax", "logsumexp", "softmax"]
 
+
 def logsumexp(x: npt.ArrayLike, *, axis: int = -1):
     """The log of the sum of exponentials, ``log(sum(exp(x)))``, without overflow.
 
@@ -150,7 +151,7 @@ def log_softmax(logits: npt.ArrayLike, *, axis: int = -1):
     arr = v.to_float_array(logits, "logits")
     ax = v.check_axis(axis, arr.ndim)
     out = np.empty(arr.shape, dtype=arr.dtype)
-    buffer = rows.scratch(arr)
+    buffer = rows.scratch(arr, keep_shift=True)
     for block in rows.blocks(arr.shape, ax):
         stats, parts = rows.scan(arr, block, ax, "logits", buffer, keep_shift=True)
         tail = np.log1p(stats.tail)

@@ -17,7 +17,13 @@ import numpy as np
 
 from ._synthetic import multiclass_data, two_class_data
 
-__all__ = ["letter_frequencies", "morse_code", "morse_duration", "multiclass_data", "two_class_data"]
+__all__ = [
+    "letter_frequencies",
+    "morse_code",
+    "morse_duration",
+    "multiclass_data",
+    "two_class_data",
+]
 
 ALPHABET = tuple("abcdefghijklmnopqrstuvwxyz")
 
