@@ -605,6 +605,13 @@ def _index_targets(indices, ignore_index: int, class_weight, dtype) -> _Targets:
     return _Targets(index, counted, np.where(counted, weight, 0).astype(dtype, copy=False))
 
 
+class _BlockLosses(NamedTuple):
+    """A block's per-example losses and its share of the mean's denominator."""
+
+    losses: np.ndarray
+    weight: float
+
+
 class _Target:
     """What the two target kinds share: the reduction of per-example losses and its gradient."""
 
@@ -618,13 +625,14 @@ class _Target:
         if reduction == "none":
             out = np.empty(rows.kept_shape(lg.values.shape, lg.axis), dtype=dtype)
             for block in rows.blocks(lg.values.shape, lg.axis):
-                out[block.rows] = self.block_losses(block, buffer)
+                out[block.rows] = self.block_losses(block, buffer).losses
             return np.squeeze(out, lg.axis)[()]
-        partials = [
-            self.block_losses(block, buffer).sum(dtype=np.float64)
-            for block in rows.blocks(lg.values.shape, lg.axis)
-        ]
-        return _reduce(np.array(partials), reduction, self.denominator(), dtype)
+        totals, weights = [], []
+        for block in rows.blocks(lg.values.shape, lg.axis):
+            partial = self.block_losses(block, buffer)
+            totals.append(partial.losses.sum(dtype=np.float64))
+            weights.append(partial.weight)
+        return _reduce(np.array(totals), reduction, math.fsum(weights), dtype)
 
     def gradient(self, reduction: str) -> np.ndarray:
         lg = self.logits
@@ -665,24 +673,31 @@ class _ClassIndices(_Target):
     logits: _Logits
     indices: np.ndarray  # with a length-1 class axis; ignored entries keep ignore_index
     ignore_index: int
+    plain: bool  # no class weights and no ignored target: every example weighs 1
 
     @classmethod
     def build(cls, logits: _Logits, target: np.ndarray, ignore_index):
         ignore_index = v.check_integer(ignore_index, "ignore_index")
         v.check_index_target_shape(target, logits.values.shape, logits.axis)
         t = v.check_class_indices(target, logits.num_classes, ignore_index)
-        return cls(logits, np.expand_dims(t, logits.axis), ignore_index)
+        plain = logits.class_weight is None and not (t == ignore_index).any()
+        return cls(logits, np.expand_dims(t, logits.axis), ignore_index, bool(plain))
 
     def targets(self, block: rows.Block) -> _Targets:
-        w = self.logits.class_weight
-        flat_weight = None if w is None else w.reshape(-1)
-        return _index_targets(
-            self.indices[block.rows], self.ignore_index, flat_weight, self.logits.values.dtype
-        )
+        """The targets of ``block``; for plain targets every weight is a 0-d 1."""
+        lg = self.logits
+        indices = self.indices[block.rows]
+        if self.plain:
+            return _Targets(indices, np.True_, np.ones((), dtype=lg.values.dtype))
+        flat_weight = None if lg.class_weight is None else lg.class_weight.reshape(-1)
+        return _index_targets(indices, self.ignore_index, flat_weight, lg.values.dtype)
 
     def denominator(self) -> float:
-        """What 'mean' divides by: the summed weights of the counted targets."""
+        """What 'mean' divides by: the summed weights of the counted targets (as the
+        blocks of :meth:`block_losses` count them)."""
         lg = self.logits
+        if self.plain:
+            return self.indices.size
         return math.fsum(
             self.targets(block).weight.sum(dtype=np.float64)
             for block in rows.blocks(lg.values.shape, lg.axis)
@@ -694,26 +709,29 @@ class _ClassIndices(_Target):
     def block_losses(self, block: rows.Block, buffer) -> np.ndarray:
         """``(1 - eps) w_t (-log sigma_t) + eps / C sum_c w_c (-log sigma_c)`` per row."""
         lg = self.logits
-        ax, eps = lg.axis, lg.label_smoothing
+        ax, eps, c = lg.axis, lg.label_smoothing, lg.num_classes
         t = self.targets(block)
         stats, parts = rows.scan(lg.values, block, ax, "logits", buffer, keep_shift=eps > 0)
         tail = np.log1p(stats.tail)
         m = stats.maximum
         # (m - x_t) + log1p(s): two non-negative terms, no cancellation.
-        xt = np.take_along_axis(lg.values[block.rows], t.index, axis=ax)
+        xt = rows.pick(lg.values[block.rows], rows.position(t.index, block.rows, ax, c), ax)
         if np.isfinite(m).all():
             nll = (m - xt) + tail
         else:
             with np.errstate(invalid="ignore"):
                 nll = np.where(xt == m, 0, m - xt) + tail
-        loss = _times((1 - eps) * t.weight, nll)
+        loss = (
+            nll * t.weight.dtype.type(1 - eps) if self.plain else _times((1 - eps) * t.weight, nll)
+        )
         if eps > 0:
             uniform = sum(
                 self.weighted_sum(1, np.subtract(tail, part.shift, out=part.shift), part.index)
                 for part in parts
             )
-            loss += np.where(t.counted, eps / lg.num_classes * uniform, 0)
-        return loss
+            loss += np.where(t.counted, eps / c * uniform, 0)
+        weight = loss.size if self.plain else t.weight.sum(dtype=np.float64)
+        return _BlockLosses(loss, weight)
 
     def block_gradient(self, block: rows.Block, buffer, scale, grad: np.ndarray) -> None:
         lg = self.logits
@@ -726,7 +744,7 @@ class _ClassIndices(_Target):
         w = lg.class_weight
         w_sum = c if w is None else w.sum()
         w_t = 1 if w is None else np.take(w.reshape(-1), t.index)
-        factor = np.where(t.counted, scale, 0)
+        factor = np.where(t.counted, np.float64(scale), 0)
         for part in parts:
             sm = part.exp
             rows.place(sm, part.argmax, 1, ax)
@@ -766,12 +784,13 @@ class _ClassProbabilities(_Target):
         ax = self.logits.axis
         stats, parts = rows.scan(self.logits.values, block, ax, "logits", buffer, keep_shift=True)
         tail = np.log1p(stats.tail)
-        return sum(
+        losses = sum(
             self.weighted_sum(
                 self.smoothed(part.index), np.subtract(tail, part.shift, out=part.shift), part.index
             )
             for part in parts
         )
+        return _BlockLosses(losses, losses.size)
 
     def coefficients(self, index: tuple) -> np.ndarray:
         """``q = w p'`` on the chunk ``index``: the weighted, smoothed target."""

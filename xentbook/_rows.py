@@ -50,6 +50,7 @@ class Position(NamedTuple):
 
     index: np.ndarray  # with a length-1 axis; clipped into the chunk
     inside: np.ndarray | None  # rows whose entry lies in this chunk (None: every row)
+    flat: np.ndarray | None  # positions in the flattened chunk, when the axis is last
 
 
 class RowStats(NamedTuple):
@@ -124,19 +125,27 @@ def position(index: np.ndarray, chunk: tuple, ax: int, length: int) -> Position:
     """The per-row ``index`` (along the whole axis) as a position in ``chunk``."""
     start = chunk[ax].start or 0
     if start == 0 and (chunk[ax].stop is None or chunk[ax].stop >= length):
-        return Position(index, None)
+        return _position(index, None, ax, length)
     size = min(chunk[ax].stop, length) - start
     local = index - start
-    return Position(np.clip(local, 0, size - 1), (local >= 0) & (local < size))
+    return _position(np.clip(local, 0, size - 1), (local >= 0) & (local < size), ax, size)
+
+
+def _position(index, inside, ax: int, width: int) -> Position:
+    # With the axis last, fancy indexing on the flat view of a C-contiguous chunk
+    # beats take_along_axis; the flat positions are computed once per chunk.
+    flat = None
+    if ax == index.ndim - 1:
+        flat = index.reshape(-1) + np.arange(0, index.size * width, width)
+    return Position(index, inside, flat)
 
 
 def pick(a: np.ndarray, pos: Position, ax: int) -> np.ndarray:
     """The entry of each row of ``a`` at ``pos`` (0 for rows whose entry is elsewhere)."""
-    flat = _flat(a, pos.index, ax)
-    if flat is None:
-        values = np.take_along_axis(a, pos.index, axis=ax)
+    if pos.flat is not None and a.flags.c_contiguous:
+        values = a.reshape(-1)[pos.flat].reshape(pos.index.shape)
     else:
-        values = a.reshape(-1)[flat].reshape(pos.index.shape)
+        values = np.take_along_axis(a, pos.index, axis=ax)
     return values if pos.inside is None else np.where(pos.inside, values, 0)
 
 
@@ -144,19 +153,10 @@ def place(a: np.ndarray, pos: Position, values, ax: int) -> None:
     """Set the entry of each row of ``a`` at ``pos`` to ``values`` (rows inside the chunk)."""
     if pos.inside is not None:
         values = np.where(pos.inside, values, np.take_along_axis(a, pos.index, axis=ax))
-    flat = _flat(a, pos.index, ax)
-    if flat is None:
-        np.put_along_axis(a, pos.index, values, axis=ax)
+    if pos.flat is not None and a.flags.c_contiguous:
+        a.reshape(-1)[pos.flat] = values if np.ndim(values) == 0 else values.reshape(-1)
     else:
-        a.reshape(-1)[flat] = np.broadcast_to(values, pos.index.shape).reshape(-1)
-
-
-def _flat(a: np.ndarray, index: np.ndarray, ax: int):
-    """Flat positions of the per-row ``index``, or None unless ``a`` is C-contiguous
-    with ``ax`` last (then fancy indexing on the flat view beats take_along_axis)."""
-    if ax != a.ndim - 1 or not a.flags.c_contiguous:
-        return None
-    return index.reshape(-1) + np.arange(0, a.size, a.shape[-1])
+        np.put_along_axis(a, pos.index, values, axis=ax)
 
 
 def scan(
@@ -175,7 +175,7 @@ def scan(
     if len(block.chunks) == 1:
         chunk = x[block.rows]
         argmax = np.argmax(chunk, axis=ax, keepdims=True)
-        pos = Position(argmax, None)
+        pos = position(argmax, block.rows, ax, x.shape[ax])
         maximum = _checked(pick(chunk, pos, ax), x, name)
         shift, exp = _shift_exp(chunk, maximum, buffer, keep_shift)
         place(exp, pos, 0, ax)
