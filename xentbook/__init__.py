@@ -32,18 +32,25 @@ _LAZY = {
     "huffman_code": "coding",
     "shannon_code": "coding",
     "shannon_code_lengths": "coding",
+    "LanguageCost": "data",
+    "LinearModel": "data",
+    "language_table": "data",
     "letter_frequencies": "data",
+    "letter_sample": "data",
     "morse_code": "data",
     "morse_duration": "data",
     "multiclass_data": "data",
     "two_class_data": "data",
+    "two_class_truth": "data",
     "LinearFit": "_models",
     "fit_logistic_regression": "_models",
     "fit_softmax_regression": "_models",
 }
 
 __all__ = [
+    "LanguageCost",
     "LinearFit",
+    "LinearModel",
     "PrefixCode",
     "arithmetic_decode",
     "arithmetic_encode",
@@ -57,7 +64,9 @@ __all__ = [
     "fit_softmax_regression",
     "huffman_code",
     "kl_divergence",
+    "language_table",
     "letter_frequencies",
+    "letter_sample",
     "log_softmax",
     "logsumexp",
     "morse_code",
@@ -75,6 +84,7 @@ __all__ = [
     "softmax_cross_entropy_grad",
     "surprisal",
     "two_class_data",
+    "two_class_truth",
 ]
 
 
