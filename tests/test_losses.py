@@ -1,4 +1,4 @@
-"""Tests for xentbook.losses: softmax cross-entropy, NLL, binary cross-entropy, one-hot."""
+"""Tests for xentbook._losses: softmax cross-entropy, NLL, binary cross-entropy, one-hot."""
 
 from __future__ import annotations
 
