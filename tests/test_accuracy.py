@@ -157,7 +157,7 @@ def test_binary_cross_entropy_with_logits_within_4_ulp(y):
     assert ulp_distance(got, reference).max() <= 4  # measured: 2 (y = 0.3), else 1
 
 
-# --- The information measures of xentbook.information -------------------------------------------
+# --- The information measures of xentbook._information------------------------------------------
 
 
 def test_surprisal_within_4_ulp():

@@ -1,4 +1,4 @@
-"""Tests for xentbook.data: published letter frequencies and the International Morse code."""
+"""Tests for xentbook.data: letter frequencies, samples and the language table, and Morse code."""
 
 from __future__ import annotations
 
@@ -131,6 +131,38 @@ def test_morse_tracks_english_letter_frequencies():
 
 
 # --- Bad input ----------------------------------------------------------------------------------
+
+
+def test_letter_sample_is_a_seeded_draw_from_the_frequencies():
+    letters, p = xb.letter_frequencies("english")
+    sample = xb.letter_sample("english", 100_000, seed=2026)
+    assert sample.shape == (100_000,)
+    assert set(sample) <= set(letters)
+    np.testing.assert_array_equal(sample, xb.letter_sample("english", 100_000, seed=2026))
+    assert (sample != xb.letter_sample("english", 100_000, seed=2027)).any()
+    # Each frequency is within 5 standard errors of its probability.
+    counts = np.array([np.sum(sample == c) for c in letters])
+    assert np.all(np.abs(counts / sample.size - p) <= 5 * np.sqrt(p * (1 - p) / sample.size))
+
+
+def test_language_table_obeys_the_chain_rule():
+    # H(P, Q) = H(P) + KL(P || Q), and KL(P || P) = 0.
+    for truth in LANGUAGES:
+        table = xb.language_table(truth)
+        assert list(table) == LANGUAGES
+        for cost in table.values():
+            assert cost.cross_entropy == pytest.approx(cost.entropy + cost.kl_divergence)
+            assert cost.kl_divergence >= 0
+        assert table[truth].kl_divergence == 0.0
+
+
+def test_language_table_units():
+    bits = xb.language_table("french")
+    nats = xb.language_table("french", base=None)
+    for language in LANGUAGES:
+        assert nats[language].cross_entropy == pytest.approx(
+            bits[language].cross_entropy * np.log(2)
+        )
 
 
 def test_unknown_language():

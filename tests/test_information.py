@@ -1,4 +1,4 @@
-"""Tests for xentbook.information: surprisal, entropy, cross-entropy, KL divergence, normalize."""
+"""Tests for xentbook._information: surprisal, entropy, cross-entropy, KL divergence, normalize."""
 
 from __future__ import annotations
 

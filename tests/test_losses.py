@@ -1,4 +1,4 @@
-"""Tests for xentbook.losses: softmax cross-entropy, NLL, binary cross-entropy, one-hot."""
+"""Tests for xentbook._losses: softmax cross-entropy, NLL, binary cross-entropy, one-hot."""
 
 from __future__ import annotations
 
@@ -522,8 +522,8 @@ BAD_INPUT = [
         {"reduction": "total"},
         r"`reduction` must be one of",
     ),
-    (xb.one_hot, ([0, 3], 3), {}, r"`indices` holds 3 at index 1, outside \[0, 3\)"),
-    (xb.one_hot, ([0, -1], 3), {}, r"`indices` holds -1"),
+    (xb.one_hot, ([0, 3], 3), {}, r"`indices` holds class index 3 at index 1, outside \[0, 3\)"),
+    (xb.one_hot, ([0, -1], 3), {}, r"`indices` holds class index -1"),
     (xb.one_hot, ([0.0], 3), {}, r"`indices` must hold integer class indices"),
     (xb.one_hot, ([0], 0), {}, r"`num_classes` must be at least 1"),
 ]

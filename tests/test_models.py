@@ -1,4 +1,4 @@
-"""Tests for xentbook.models: logistic and softmax regression by gradient descent."""
+"""Tests for xentbook._models: logistic and softmax regression by gradient descent."""
 
 from __future__ import annotations
 

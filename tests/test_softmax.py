@@ -1,8 +1,7 @@
-"""Tests for xentbook.softmax: logsumexp, log_softmax and softmax."""
+"""Tests for xentbook._softmax: logsumexp, log_softmax and softmax."""
 
 from __future__ import annotations
 
-import importlib
 import math
 
 import numpy as np
@@ -12,9 +11,7 @@ from hypothesis import strategies as st
 from strategies import logits
 
 import xentbook as xb
-
-# The package exports the function xb.softmax, which hides the module of the same name.
-softmax_module = importlib.import_module("xentbook.softmax")
+from xentbook import _rows
 
 INF = math.inf
 
@@ -129,7 +126,7 @@ def test_many_blocks_match_one_block(monkeypatch, shape, axis):
     x = np.random.default_rng(5).normal(size=shape)
     whole = (xb.logsumexp(x, axis=axis), xb.log_softmax(x, axis=axis), xb.softmax(x, axis=axis))
     # Blocks of 8 elements force row blocks, and for axis 1 a walk over the leading axis.
-    monkeypatch.setattr(softmax_module, "_BLOCK_ELEMENTS", 8)
+    monkeypatch.setattr(_rows, "BLOCK_ELEMENTS", 8)
     blocked = (xb.logsumexp(x, axis=axis), xb.log_softmax(x, axis=axis), xb.softmax(x, axis=axis))
     for a, b in zip(whole, blocked, strict=True):
         np.testing.assert_array_equal(a, b)

@@ -8,8 +8,8 @@ Plotting lives in :mod:`xentbook.plotting`, which alone imports matplotlib.
 import importlib
 
 from ._elementwise import sigmoid, smooth_labels
-from .information import cross_entropy, entropy, kl_divergence, normalize, surprisal
-from .losses import (
+from ._information import cross_entropy, entropy, kl_divergence, normalize, surprisal
+from ._losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     binary_cross_entropy_with_logits_grad,
@@ -18,7 +18,7 @@ from .losses import (
     softmax_cross_entropy,
     softmax_cross_entropy_grad,
 )
-from .softmax import log_softmax, logsumexp, softmax
+from ._softmax import log_softmax, logsumexp, softmax
 
 __version__ = "0.1.0"
 
@@ -26,7 +26,6 @@ __version__ = "0.1.0"
 # `import xentbook` costs little more than `import numpy`.
 _LAZY = {
     "check": None,
-    "digits": "data",
     "PrefixCode": "_coding",
     "arithmetic_decode": "_coding",
     "arithmetic_encode": "_coding",
@@ -38,26 +37,34 @@ _LAZY = {
     "adaptive_score": "_coding",
     "compress": "_coding",
     "decompress": "_coding",
+    "LanguageCost": "data",
+    "LinearModel": "data",
     "canterbury": "data",
+    "digits": "data",
+    "language_table": "data",
     "letter_frequencies": "data",
+    "letter_sample": "data",
     "morse_code": "data",
     "morse_duration": "data",
-    "multiclass_data": "datasets",
-    "two_class_data": "datasets",
+    "multiclass_data": "data",
+    "two_class_data": "data",
+    "two_class_truth": "data",
     "ReliabilityCurve": "_scoring",
     "brier_score": "_scoring",
     "expected_calibration_error": "_scoring",
     "fit_temperature": "_scoring",
     "reliability_curve": "_scoring",
     "sigmoid_focal_loss": "_focal",
-    "LinearFit": "models",
-    "fit_logistic_regression": "models",
-    "fit_softmax_regression": "models",
+    "LinearFit": "_models",
+    "fit_logistic_regression": "_models",
+    "fit_softmax_regression": "_models",
 }
 
 __all__ = [
     "ContextModel",
+    "LanguageCost",
     "LinearFit",
+    "LinearModel",
     "PrefixCode",
     "ReliabilityCurve",
     "TextScore",
@@ -81,7 +88,9 @@ __all__ = [
     "fit_temperature",
     "huffman_code",
     "kl_divergence",
+    "language_table",
     "letter_frequencies",
+    "letter_sample",
     "log_softmax",
     "logsumexp",
     "morse_code",
@@ -101,6 +110,7 @@ __all__ = [
     "softmax_cross_entropy_grad",
     "surprisal",
     "two_class_data",
+    "two_class_truth",
 ]
 
 

@@ -137,7 +137,7 @@ def smooth_labels(target, num_classes: int, label_smoothing: float):
     eps = v.check_label_smoothing(label_smoothing)
     t = np.asarray(target)
     if np.issubdtype(t.dtype, np.integer):
-        t = v.check_class_indices(t, num_classes, ignore_index=-1 - num_classes)
+        t = v.check_class_indices(t, num_classes)
         y = np.zeros((*t.shape, num_classes))
         np.put_along_axis(y, t[..., None], 1.0, axis=-1)
     else:
@@ -148,13 +148,18 @@ def smooth_labels(target, num_classes: int, label_smoothing: float):
                 f"`num_classes` is {num_classes}; pass class probabilities of length "
                 "num_classes, or integer class indices."
             )
-    return smooth(y, eps)
+    return smooth(y, eps, num_classes)
 
 
-def smooth(y: np.ndarray, eps: float) -> np.ndarray:
-    """``(1 - eps) y + eps / K`` along the last axis of a validated distribution ``y``."""
+def smooth(y: np.ndarray, eps: float, num_classes: int) -> np.ndarray:
+    """``(1 - eps) y + eps / K`` for a validated distribution ``y`` over ``K = num_classes``.
+
+    ``y`` may be any slice of the distributions (the class axis anywhere, even cut in
+    chunks): the formula is elementwise once ``K`` is known.
+    """
     if eps == 0:
         return y
-    k = y.shape[-1]
     dt = y.dtype.type
-    return y * dt(1 - eps) + dt(eps / k)
+    out = y * dt(1 - eps)
+    out += dt(eps / num_classes)
+    return out

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import _rows
+
 if TYPE_CHECKING:  # numpy.typing costs import time and is only needed by type checkers
     import numpy.typing as npt
 
@@ -103,9 +105,12 @@ def check_distribution(p: npt.ArrayLike, name: str, axis: int = -1, dtype=None) 
         raise ValueError(
             f"`{name}` has no outcomes along axis {axis}; a distribution needs at least one."
         )
+    tolerance = sum_tolerance(arr.dtype, n)
+    if all(_sums_to_one(arr, block, ax, tolerance) for block in _rows.blocks(arr.shape, ax)):
+        return arr
     # Sum in float64 so that the check itself does not add float32 rounding.
     sums = arr.sum(axis=ax, dtype=np.float64)
-    bad = np.abs(sums - 1.0) > sum_tolerance(arr.dtype, n)
+    bad = np.abs(sums - 1.0) > tolerance
     if bad.any():
         where = _first_index(bad)
         loc = "" if sums.ndim == 0 else f" at index {where}"
@@ -115,6 +120,12 @@ def check_distribution(p: npt.ArrayLike, name: str, axis: int = -1, dtype=None) 
             f"use xentbook.normalize({name}) if it holds unnormalised weights."
         )
     return arr
+
+
+def _sums_to_one(arr: np.ndarray, block, ax: int, tolerance: float) -> bool:
+    """Whether every row of ``block`` sums to 1 (in float64), without a full-size temporary."""
+    sums = sum(arr[index].sum(axis=ax, dtype=np.float64, keepdims=True) for index in block.chunks)
+    return bool((np.abs(sums - 1.0) <= tolerance).all())
 
 
 def broadcast_pair(a: np.ndarray, b: np.ndarray, names: tuple[str, str]) -> tuple[np.ndarray, ...]:
@@ -181,19 +192,24 @@ def check_weight(weight: npt.ArrayLike | None, num_classes: int, dtype: np.dtype
 
 
 def check_class_indices(
-    target: npt.ArrayLike, num_classes: int, ignore_index: int, name: str = "target"
+    target: npt.ArrayLike, num_classes: int, ignore_index: int | None = None, name: str = "target"
 ) -> np.ndarray:
-    """``target`` holds class indices in [0, num_classes) or ``ignore_index``."""
+    """``target`` holds class indices in [0, num_classes) (or ``ignore_index``, if given)."""
     t = np.asarray(target)
     if not np.issubdtype(t.dtype, np.integer):
         raise ValueError(f"`{name}` must hold integer class indices; got dtype {t.dtype}.")
-    bad = ((t < 0) | (t >= num_classes)) & (t != ignore_index)
-    if bad.any():
-        where = _first_index(bad)
-        raise ValueError(
-            f"`{name}` holds class index {t[where]} at index {where}, outside [0, {num_classes}) "
-            f"and not the ignore_index {ignore_index}."
-        )
+    # Two reductions suffice in the usual case; the masks are built only for an error.
+    if t.size and (t.min() < 0 or t.max() >= num_classes):
+        bad = (t < 0) | (t >= num_classes)
+        if ignore_index is not None:
+            bad &= t != ignore_index
+        if bad.any():
+            where = _first_index(bad)
+            allowed = "" if ignore_index is None else f" and not the ignore_index {ignore_index}"
+            raise ValueError(
+                f"`{name}` holds class index {t[where]} at index {where}, outside "
+                f"[0, {num_classes}){allowed}; class indices count from 0."
+            )
     return t.astype(np.intp, copy=False)
 
 
@@ -414,3 +430,41 @@ def check_bytes(data, name: str) -> bytes:
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"`{name}` must be bytes; got {type(data).__name__}.")
     return bytes(data)
+
+
+def common_float_dtype(*arrays: npt.ArrayLike) -> np.dtype:
+    """``float_dtype`` of the floating inputs only: integer targets say nothing about it."""
+    floats = [a for a in map(np.asarray, arrays) if np.issubdtype(a.dtype, np.floating)]
+    return float_dtype(*floats)
+
+
+def check_num_classes(x: np.ndarray, ax: int, name: str) -> int:
+    """The length of the class axis ``ax`` of ``x``, which must be at least 1."""
+    if x.shape[ax] == 0:
+        raise ValueError(
+            f"`{name}` has no classes along axis {ax} (shape {x.shape}); "
+            "a classifier needs at least one class."
+        )
+    return x.shape[ax]
+
+
+def check_elementwise_weight(weight, name: str, shape: tuple, dtype: np.dtype):
+    """``weight`` is None or a finite array that broadcasts to ``shape`` (the shape of ``y``)."""
+    if weight is None:
+        return None
+    w = check_broadcasts_to(as_float_array(weight, name, dtype), shape, name, "y")
+    if not np.isfinite(w).all():
+        raise ValueError(f"`{name}` must be finite.")
+    return w
+
+
+def check_index_target_shape(target: npt.ArrayLike, shape: tuple, ax: int) -> None:
+    """Class-index targets have the shape of the logits without the class axis ``ax``."""
+    tgt = np.asarray(target)
+    expected = shape[:ax] + shape[ax + 1 :]
+    if tgt.shape != expected:
+        raise ValueError(
+            f"`target` with shape {tgt.shape} does not fit logits of shape {shape}: "
+            f"class indices need the logits' shape without the class axis {ax}, {expected}. "
+            "(Integer targets are class indices; pass floats for class probabilities.)"
+        )

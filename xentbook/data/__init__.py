@@ -1,4 +1,4 @@
-"""Published data the book measures against: letter frequencies, Morse code, real texts, digits.
+"""The book's data: letter frequencies, Morse code, real texts, digits and synthetic sets.
 
 The tables live next to this module as CSV files, verbatim as published; the
 functions here read them, fold them onto a shared alphabet and validate nothing
@@ -12,13 +12,30 @@ import functools
 import unicodedata
 from collections.abc import Iterable
 from importlib import resources
+from typing import NamedTuple
 
 import numpy as np
 
+from .. import _validation as v
+from .. import cross_entropy, entropy, kl_divergence
 from ._canterbury import canterbury
 from ._digits import digits
+from ._synthetic import LinearModel, multiclass_data, two_class_data, two_class_truth
 
-__all__ = ["canterbury", "digits", "letter_frequencies", "morse_code", "morse_duration"]
+__all__ = [
+    "LanguageCost",
+    "LinearModel",
+    "canterbury",
+    "digits",
+    "language_table",
+    "letter_frequencies",
+    "letter_sample",
+    "morse_code",
+    "morse_duration",
+    "multiclass_data",
+    "two_class_data",
+    "two_class_truth",
+]
 
 ALPHABET = tuple("abcdefghijklmnopqrstuvwxyz")
 
@@ -149,6 +166,116 @@ def letter_frequencies(language: str) -> tuple[tuple[str, ...], np.ndarray]:
         )
     percent, _ = _published(key)
     return ALPHABET, percent / percent.sum()
+
+
+def letter_sample(language: str, n: int, *, seed: int) -> np.ndarray:
+    """``n`` letters drawn independently from a language's letter frequencies.
+
+    The book's running example of a message: chapter 3 codes such a sample of
+    English, and chapter 4 measures the cost of the wrong code on the same one.
+
+    Parameters
+    ----------
+    language : str
+        A language of :func:`letter_frequencies`.
+    n : int
+        The number of letters (at least 0).
+    seed : int
+        Seed for ``numpy.random.default_rng``; the same seed gives the same letters.
+
+    Returns
+    -------
+    ndarray of str
+        The letters, shape ``(n,)``, each one of ``'a'`` to ``'z'``.
+
+    Notes
+    -----
+    The letters are ``default_rng(seed).choice(letters, size=n, p=p)``, with
+    ``letters, p = letter_frequencies(language)``. Each letter is independent of
+    the others, so the ideal code length of the sample is ``n`` times the entropy
+    on average; real text, whose letters depend on each other, can be coded in
+    fewer bits.
+
+    See Also
+    --------
+    letter_frequencies, arithmetic_encode
+
+    Examples
+    --------
+    Ten letters of English; the same seed gives the same letters.
+
+    >>> import xentbook as xb
+    >>> "".join(xb.letter_sample("english", 10, seed=2026))
+    'eojhhsteof'
+    >>> bool((xb.letter_sample("english", 10, seed=2026) == list("eojhhsteof")).all())
+    True
+    """
+    n = v.check_integer(n, "n", minimum=0)
+    letters, p = letter_frequencies(language)
+    return np.random.default_rng(seed).choice(letters, size=n, p=p)
+
+
+class LanguageCost(NamedTuple):
+    """What coding text of one language with another language's code costs, per letter."""
+
+    entropy: float  # H(P) of the text's language
+    cross_entropy: float  # H(P, Q): the ideal cost with the code built for Q
+    kl_divergence: float  # KL(P || Q) = H(P, Q) - H(P): the price of the wrong code
+
+
+def language_table(truth: str = "english", *, base: float | None = 2) -> dict[str, LanguageCost]:
+    """The cost of coding text of one language with the code of each language.
+
+    Parameters
+    ----------
+    truth : str, optional
+        The language of the text, P. Default ``'english'``.
+    base : float, optional
+        Base of the logarithm; the default 2 gives bits per letter, None nats.
+
+    Returns
+    -------
+    dict of str to LanguageCost
+        For each language Q of :func:`letter_frequencies`, in their order, the
+        entropy H(P), the cross-entropy H(P, Q) and the divergence KL(P || Q).
+
+    Notes
+    -----
+    .. math::
+
+        H(P, Q) = H(P) + \\mathrm{KL}(P \\,\\|\\, Q),
+
+    so the row of the text's own language has ``cross_entropy == entropy`` and a
+    divergence of 0. Every letter has a positive probability in every language,
+    so every cost is finite.
+
+    See Also
+    --------
+    letter_frequencies, cross_entropy, kl_divergence
+
+    Examples
+    --------
+    English text costs the fewest bits with the English code; the French code
+    costs KL(P || Q) bits more per letter.
+
+    >>> import xentbook as xb
+    >>> table = xb.language_table("english")
+    >>> list(table)
+    ['english', 'french', 'german', 'spanish']
+    >>> print(round(table["english"].cross_entropy, 4), round(table["french"].cross_entropy, 4))
+    4.1758 4.5359
+    >>> print(round(table["french"].kl_divergence, 4))
+    0.3601
+    """
+    _, p = letter_frequencies(truth)
+    h = float(entropy(p, base=base))
+    table = {}
+    for language in _languages():
+        _, q = letter_frequencies(language)
+        table[language] = LanguageCost(
+            h, float(cross_entropy(p, q, base=base)), float(kl_divergence(p, q, base=base))
+        )
+    return table
 
 
 def morse_code(*, digits: bool = False) -> dict[str, str]:

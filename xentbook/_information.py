@@ -24,16 +24,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import _rows as rows
 from . import _validation as v
+from ._elementwise import neg_p_log_p, neg_p_log_q
 
 if TYPE_CHECKING:  # numpy.typing costs import time and is only needed by type checkers
     import numpy.typing as npt
 
 __all__ = ["cross_entropy", "entropy", "kl_divergence", "normalize", "surprisal"]
-
-# Rows handled at once by the reducing functions: big enough to amortise the Python
-# loop, small enough that the temporaries of one block stay in cache.
-_BLOCK_ELEMENTS = 1 << 16
 
 
 def surprisal(p: npt.ArrayLike, *, base: float | None = None):
@@ -146,7 +144,7 @@ def entropy(p: npt.ArrayLike, *, axis: int = -1, base: float | None = None):
     """
     b = v.check_base(base)
     arr = v.check_distribution(p, "p", axis)
-    return _reduce(_entropy_terms, (arr,), axis, b)
+    return _reduce(neg_p_log_p, (arr,), axis, b)
 
 
 def cross_entropy(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: float | None = None):
@@ -208,7 +206,7 @@ def cross_entropy(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
     """
     b = v.check_base(base)
     pa, qa = _distribution_pair(p, q, axis)
-    return _reduce(_cross_entropy_terms, (pa, qa), axis, b)
+    return _reduce(neg_p_log_q, (pa, qa), axis, b)
 
 
 def kl_divergence(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: float | None = None):
@@ -278,7 +276,7 @@ def kl_divergence(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
     """
     b = v.check_base(base)
     pa, qa = _distribution_pair(p, q, axis)
-    return np.maximum(_reduce(_kl_terms, (pa, qa), axis, b), 0)[()]
+    return _reduce(_kl_terms, (pa, qa), axis, b, nonnegative=True)
 
 
 def normalize(x: npt.ArrayLike, *, axis: int = -1):
@@ -348,53 +346,35 @@ def _distribution_pair(p, q, axis):
     return v.broadcast_pair(pa, qa, ("p", "q"))
 
 
-def _entropy_terms(p):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = p * np.log(p)
-    return np.where(p > 0, t, 0)
-
-
-def _cross_entropy_terms(p, q):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = p * np.log(q)
-    return np.where(p > 0, t, 0)
-
-
 def _kl_terms(p, q):
+    """The summands of KL(p || q), with 0 where p = 0."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-        # log(q / p) is -log(p / q): the negated summand that _reduce expects.
         t = np.log(q / p)
         if np.isinf(t).any():
             # Either q = 0 (a true infinity) or q / p over- or underflowed because one
             # of them is extreme; log q - log p is exact enough in that second case.
             extreme = np.isinf(t) & (q > 0)
             t = np.where(extreme, np.log(q) - np.log(p), t)
-        t *= p
+        t *= -p  # p log(p / q), as -p log(q / p)
     return np.where(p > 0, t, 0)
 
 
-def _reduce(terms, arrays, axis, base):
-    """Sum ``-terms(*arrays)`` over ``axis`` in row blocks, then convert to ``base``.
+def _reduce(terms, arrays, axis, base, nonnegative=False):
+    """Sum ``terms(*arrays)`` over ``axis`` row block by row block, in units of ``base``.
 
-    ``terms`` returns the *negated* summands (p log p, p log q, ...), so that
-    one negation at the end turns them into the non-negative measure.
+    Every later step works in place on the output, so that nothing but one block's
+    temporaries is allocated beyond it. ``nonnegative`` turns a sum that rounding
+    pushed below zero into 0.
     """
     ax = v.check_axis(axis, arrays[0].ndim)
-    moved = [np.moveaxis(a, ax, -1) for a in arrays]
-    out_shape = moved[0].shape[:-1]
-    dtype = moved[0].dtype
-    if moved[0].ndim == 1:
-        total = terms(*moved).sum()
-    else:
-        rows = max(1, _BLOCK_ELEMENTS // max(1, moved[0].shape[-1]))
-        total = np.empty(out_shape, dtype=dtype)
-        for start in range(0, out_shape[0], rows):
-            block = [m[start : start + rows] for m in moved]
-            total[start : start + rows] = terms(*block).sum(axis=-1)
-    out = _plus_zero(-np.asarray(total, dtype=dtype))
+    out = np.empty(rows.kept_shape(arrays[0].shape, ax), dtype=arrays[0].dtype)
+    rows.sum_rows(terms, arrays, ax, out)
+    out += out.dtype.type(0)  # -0.0 becomes 0.0
     if base is not None:
-        out = out / dtype.type(math.log(base))
-    return out[()]
+        out /= out.dtype.type(math.log(base))
+    if nonnegative:
+        np.maximum(out, 0, out=out)
+    return np.squeeze(out, ax)[()]
 
 
 def _plus_zero(x: np.ndarray) -> np.ndarray:

@@ -9,11 +9,13 @@ even the best classifier has a positive cross-entropy.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from . import _validation as v
+from .. import _validation as v
 
-__all__ = ["multiclass_data", "two_class_data"]
+__all__ = ["LinearModel", "multiclass_data", "two_class_data", "two_class_truth"]
 
 
 def two_class_data(
@@ -77,10 +79,76 @@ def two_class_data(
     """
     n = v.check_integer(n, "n", minimum=2)
     separation, spread = _check_geometry(separation, spread)
+    return _blobs(n, _two_class_centres(separation), spread, seed)
+
+
+class LinearModel(NamedTuple):
+    """A linear classifier's parameters: the logit of ``x`` is ``x @ weights + bias``."""
+
+    weights: np.ndarray
+    bias: float
+
+    def logits(self, X) -> np.ndarray:
+        """The logits ``X @ weights + bias`` of the examples in the rows of ``X``."""
+        return np.asarray(X) @ self.weights + self.bias
+
+
+def two_class_truth(*, separation: float = 3.0, spread: float = 1.0) -> LinearModel:
+    """The true model behind :func:`two_class_data`: its Bayes-optimal logistic regression.
+
+    Parameters
+    ----------
+    separation, spread : float, optional
+        As for :func:`two_class_data` (defaults 3.0 and 1.0).
+
+    Returns
+    -------
+    LinearModel
+        ``weights`` (shape ``(2,)``) and ``bias`` such that
+        ``sigmoid(model.logits(X))`` is the true probability of class 1 at ``X``.
+
+    Notes
+    -----
+    With class centres :math:`\\mu_0, \\mu_1` and spread :math:`s`,
+
+    .. math::
+
+        w = \\frac{\\mu_1 - \\mu_0}{s^2}, \\qquad
+        b = \\frac{\\lVert \\mu_0 \\rVert^2 - \\lVert \\mu_1 \\rVert^2}{2 s^2} = 0,
+
+    the bias vanishing because the centres sit symmetrically about the origin. No
+    model fitted to a sample can beat its expected loss.
+
+    See Also
+    --------
+    two_class_data, fit_logistic_regression
+
+    Examples
+    --------
+    The weights point from centre 0 to centre 1, 30 degrees above the x axis:
+
+    >>> import xentbook as xb
+    >>> truth = xb.two_class_truth()
+    >>> truth.weights.round(3), truth.bias
+    (array([2.598, 1.5  ]), 0.0)
+
+    On the decision boundary, the origin, both classes are equally likely:
+
+    >>> print(xb.sigmoid(truth.logits([[0.0, 0.0]])))
+    [0.5]
+    """
+    separation, spread = _check_geometry(separation, spread)
+    mu_0, mu_1 = _two_class_centres(separation)
+    weights = (mu_1 - mu_0) / spread**2
+    bias = (mu_0 @ mu_0 - mu_1 @ mu_1) / (2 * spread**2)
+    return LinearModel(weights, float(bias))
+
+
+def _two_class_centres(separation: float) -> np.ndarray:
+    """The two class centres, ``separation`` apart on a line 30 degrees above the x axis."""
     angle = np.pi / 6
     direction = np.array([np.cos(angle), np.sin(angle)])
-    centres = np.stack([-direction, direction]) * (separation / 2)
-    return _blobs(n, centres, spread, seed)
+    return np.stack([-direction, direction]) * (separation / 2)
 
 
 def multiclass_data(

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _validation as v
-from .losses import (
+from ._losses import (
     binary_cross_entropy_with_logits,
     binary_cross_entropy_with_logits_grad,
     softmax_cross_entropy,

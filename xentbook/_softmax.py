@@ -14,27 +14,23 @@ even when ``s`` is far below machine epsilon, which is what keeps tiny losses
 (confident, correct predictions) accurate. Infinite logits follow one rule: the
 entries equal to an infinite row maximum share the probability equally (a row of
 ``-inf`` is uniform, one ``+inf`` takes all the mass), which is the limit of every
-tied entry moving to infinity at the same rate. Large arrays are processed in row
-blocks that fit in cache, so no full-size temporary is ever built.
+tied entry moving to infinity at the same rate. Large arrays are processed in the
+bounded blocks of :mod:`xentbook._rows`, so no full-size temporary is ever built.
 """
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import _rows as rows
 from . import _validation as v
 
 if TYPE_CHECKING:  # numpy.typing costs import time and is only needed by type checkers
     import numpy.typing as npt
 
 __all__ = ["log_softmax", "logsumexp", "softmax"]
-
-# Elements per block of rows (512 KiB of float32, 1 MiB of float64): a block and its
-# temporaries stay in the L2/L3 caches, and the Python overhead per block stays small.
-_BLOCK_ELEMENTS = 1 << 17
 
 
 def logsumexp(x: npt.ArrayLike, *, axis: int = -1):
@@ -92,14 +88,11 @@ def logsumexp(x: npt.ArrayLike, *, axis: int = -1):
     """
     arr = v.to_float_array(x, "x")
     ax = v.check_axis(axis, arr.ndim)
-    out = np.empty(_kept_shape(arr.shape, ax), dtype=arr.dtype)
-    if arr.shape[ax] == 0:
-        out.fill(-np.inf)
-    else:
-        scratch = _scratch(arr, ax)
-        for idx in _blocks(arr.shape, ax):
-            _, m, s, _, _ = _row_stats(arr, idx, ax, "x", keep_shift=False, scratch=scratch)
-            out[idx] = m + np.log1p(s)
+    out = np.full(rows.kept_shape(arr.shape, ax), -np.inf, dtype=arr.dtype)
+    buffer = rows.scratch(arr)
+    for block in rows.blocks(arr.shape, ax):
+        stats, _ = rows.scan(arr, block, ax, "x", buffer)
+        out[block.rows] = stats.maximum + np.log1p(stats.tail)
     return np.squeeze(out, ax)[()]
 
 
@@ -158,9 +151,12 @@ def log_softmax(logits: npt.ArrayLike, *, axis: int = -1):
     arr = v.to_float_array(logits, "logits")
     ax = v.check_axis(axis, arr.ndim)
     out = np.empty(arr.shape, dtype=arr.dtype)
-    for idx in _blocks(arr.shape, ax):
-        _, _, s, d, _ = _row_stats(arr, idx, ax, "logits")
-        out[idx] = d - np.log1p(s)
+    buffer = rows.scratch(arr, keep_shift=True)
+    for block in rows.blocks(arr.shape, ax):
+        stats, parts = rows.scan(arr, block, ax, "logits", buffer, keep_shift=True)
+        tail = np.log1p(stats.tail)
+        for part in parts:
+            np.subtract(part.shift, tail, out=out[part.index])
     return out
 
 
@@ -218,120 +214,10 @@ def softmax(logits: npt.ArrayLike, *, axis: int = -1):
     arr = v.to_float_array(logits, "logits")
     ax = v.check_axis(axis, arr.ndim)
     out = np.empty(arr.shape, dtype=arr.dtype)
-    for idx in _blocks(arr.shape, ax):
-        out[idx] = _softmax_block(arr, idx, ax, "logits")[0]
+    buffer = rows.scratch(arr)
+    for block in rows.blocks(arr.shape, ax):
+        stats, parts = rows.scan(arr, block, ax, "logits", buffer)
+        for part in parts:
+            rows.place(part.exp, part.argmax, 1, ax)
+            np.divide(part.exp, 1 + stats.tail, out=out[part.index])
     return out
-
-
-def _kept_shape(shape: tuple, ax: int) -> tuple:
-    """``shape`` with the class axis reduced to length 1 (``keepdims=True``)."""
-    return (*shape[:ax], 1, *shape[ax + 1 :])
-
-
-def _split(shape: tuple, ax: int):
-    """How ``_blocks`` tiles ``shape``: (split axis, rows per block, elements per row, fixed axes).
-
-    The split runs along the first non-class axis whose trailing block (all later
-    axes, the class axis in full) fits in ``_BLOCK_ELEMENTS``; the axes before it
-    are walked one index at a time.
-    """
-    batch = [j for j in range(len(shape)) if j != ax]
-    for k in batch:
-        trailing = shape[ax] * math.prod(shape[j] for j in batch if j > k)
-        if trailing <= _BLOCK_ELEMENTS:
-            break
-    return k, max(1, _BLOCK_ELEMENTS // trailing), trailing, [j for j in batch if j < k]
-
-
-def _blocks(shape: tuple, ax: int):
-    """Index tuples tiling an array of ``shape`` into blocks of whole rows along ``ax``.
-
-    Each block holds about ``_BLOCK_ELEMENTS`` elements, and every index keeps all
-    dimensions, so ``ax`` stays valid within a block.
-    """
-    if shape[ax] == 0:
-        return
-    if len(shape) == 1:
-        yield (slice(None),)
-        return
-    k, step, _, fixed = _split(shape, ax)
-    for outer in np.ndindex(*(shape[j] for j in fixed)):
-        idx = [slice(None)] * len(shape)
-        for j, i in zip(fixed, outer, strict=True):
-            idx[j] = slice(i, i + 1)
-        for start in range(0, shape[k], step):
-            idx[k] = slice(start, start + step)
-            yield tuple(idx)
-
-
-def _scratch(arr: np.ndarray, ax: int) -> np.ndarray:
-    """A flat buffer that holds any block of ``arr``, reused block after block."""
-    if arr.ndim == 1:
-        return np.empty(arr.size, dtype=arr.dtype)
-    _, step, trailing, _ = _split(arr.shape, ax)
-    return np.empty(min(arr.size, step * trailing), dtype=arr.dtype)
-
-
-def _pick(block: np.ndarray, index: np.ndarray, ax: int, flat=None) -> np.ndarray:
-    """``take_along_axis(block, index, ax)`` for one index per row, by flat indexing if possible.
-
-    ``flat`` may pass in ``_flat(block, index, ax)`` when the caller has it already.
-    """
-    flat = _flat(block, index, ax) if flat is None else flat
-    if flat is False:
-        return np.take_along_axis(block, index, axis=ax)
-    return block.reshape(-1)[flat].reshape(index.shape)
-
-
-def _place(block: np.ndarray, index: np.ndarray, values, ax: int, flat=None) -> None:
-    """``put_along_axis(block, index, values, ax)`` for one index per row (``flat`` as in _pick)."""
-    flat = _flat(block, index, ax) if flat is None else flat
-    if flat is False:
-        np.put_along_axis(block, index, values, axis=ax)
-    else:
-        block.reshape(-1)[flat] = np.reshape(values, -1)
-
-
-def _flat(block: np.ndarray, index: np.ndarray, ax: int):
-    """Flat positions of the per-row ``index``, or False unless ``block`` is C-contiguous
-    with ``ax`` last (then fancy indexing on the flat view beats take_along_axis)."""
-    if ax != block.ndim - 1 or not block.flags.c_contiguous:
-        return False
-    return index.reshape(-1) + np.arange(0, block.size, block.shape[-1])
-
-
-def _row_stats(arr, idx, ax, name, keep_shift=True, scratch=None):
-    """Per-row ``a`` (argmax), ``m`` (max), ``s`` (tail sum), ``d = x - m`` and ``e = exp(d)``.
-
-    Computed for the block ``arr[idx]``; ``a``, ``m`` and ``s`` keep a length-1
-    class axis, and ``e`` is 0 at ``a``. With ``keep_shift=False`` the shift is
-    overwritten by its exponentials, and ``d`` is None. ``scratch`` (see
-    ``_scratch``) spares allocating the shift. Raises the NaN error for ``arr`` if
-    the block holds NaN (the maximum finds it).
-    """
-    block = arr[idx]
-    a = np.argmax(block, axis=ax, keepdims=True)
-    flat = _flat(block, a, ax)
-    m = _pick(block, a, ax, flat)
-    out = None if scratch is None else scratch[: block.size].reshape(block.shape)
-    if np.isfinite(m).all():
-        d = np.subtract(block, m, out=out)
-    else:
-        if np.isnan(m).any():
-            v.raise_nan(arr, name)
-        # inf - inf: entries tied with an infinite maximum sit at shift 0.
-        with np.errstate(invalid="ignore"):
-            d = np.where(block == m, 0, block - m)
-    e = np.exp(d, out=None if keep_shift else d)
-    # e is C-contiguous whenever the block is; otherwise its own layout decides.
-    _place(e, a, 0, ax, None if flat is False else flat)
-    s = e.sum(axis=ax, keepdims=True)
-    return a, m, s, (d if keep_shift else None), e
-
-
-def _softmax_block(arr: np.ndarray, idx: tuple, ax: int, name: str):
-    """Softmax of one block, plus its argmax and tail sum (for the loss gradients)."""
-    a, _, s, _, e = _row_stats(arr, idx, ax, name, keep_shift=False)
-    _place(e, a, 1, ax)
-    e /= 1 + s
-    return e, a, s

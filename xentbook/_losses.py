@@ -19,13 +19,15 @@ difference of two nearly equal numbers.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from . import _rows as rows
 from . import _validation as v
-from .softmax import _blocks, _kept_shape, _pick, _place, _row_stats, _scratch, _softmax_block
+from ._elementwise import neg_p_log_q, sigmoid, smooth
 
 if TYPE_CHECKING:  # numpy.typing costs import time and is only needed by type checkers
     import numpy.typing as npt
@@ -151,8 +153,9 @@ def softmax_cross_entropy(
     >>> print(xb.softmax_cross_entropy([0], [[0.0, -50.0]]))
     1.9287498479639178e-22
     """
-    prob = _Problem.build(target, logits, axis, weight, ignore_index, label_smoothing, reduction)
-    return prob.reduce(prob.losses())
+    reduction = v.check_reduction(reduction)
+    kind = _target_kind(target, logits, axis, weight, ignore_index, label_smoothing)
+    return kind.losses(reduction)
 
 
 def softmax_cross_entropy_grad(
@@ -224,12 +227,9 @@ def softmax_cross_entropy_grad(
     >>> xb.softmax_cross_entropy_grad([1], logits, reduction="sum").round(4)
     array([[ 0.2, -0.3,  0.1]])
     """
-    prob = _Problem.build(target, logits, axis, weight, ignore_index, label_smoothing, reduction)
-    grad = np.empty(prob.x.shape, dtype=prob.dtype)
-    scale = prob.grad_scale()
-    for idx in _blocks(prob.x.shape, prob.ax):
-        grad[idx] = prob.block_grad(idx, scale)
-    return grad
+    reduction = v.check_reduction(reduction)
+    kind = _target_kind(target, logits, axis, weight, ignore_index, label_smoothing)
+    return kind.gradient(reduction)
 
 
 def nll_loss(
@@ -297,7 +297,7 @@ def nll_loss(
     """
     lp = v.to_float_array(log_probs, "log_probs")
     ax = v.check_axis(axis, lp.ndim)
-    num_classes = _num_classes(lp, ax, "log_probs")
+    num_classes = v.check_num_classes(lp, ax, "log_probs")
     if lp.size:
         top = lp.max()
         if np.isnan(top):
@@ -309,10 +309,12 @@ def nll_loss(
             )
     reduction = v.check_reduction(reduction)
     w = v.check_weight(weight, num_classes, lp.dtype)
-    t, _, wt = _index_target(target, lp, ax, num_classes, ignore_index, w)
-    picked = np.take_along_axis(lp, np.expand_dims(t, ax), axis=ax)
-    rows = _times(wt, -np.squeeze(picked, ax))
-    return _reduce(rows, reduction, wt.sum(dtype=np.float64), lp.dtype)
+    ignore_index = v.check_integer(ignore_index, "ignore_index")
+    v.check_index_target_shape(target, lp.shape, ax)
+    indices = v.check_class_indices(target, num_classes, ignore_index)
+    t = _index_targets(indices, ignore_index, w, lp.dtype)
+    picked = np.squeeze(np.take_along_axis(lp, np.expand_dims(t.index, ax), axis=ax), ax)
+    return _weighted_reduce(-picked, t.weight, reduction, t.weight.sum(dtype=np.float64), lp.dtype)
 
 
 def binary_cross_entropy(
@@ -373,17 +375,12 @@ def binary_cross_entropy(
     >>> xb.binary_cross_entropy([1.0, 0.0, 1.0], [0.8, 0.8, 0.0], reduction="none").round(4)
     array([0.2231, 1.6094,    inf])
     """
-    dtype = _common_dtype(y, y_hat)
-    ya = v.as_probabilities(y, "y", dtype)
-    pa = v.as_probabilities(y_hat, "y_hat", dtype)
-    v.check_same_shape(ya, pa, ("y", "y_hat"))
-    reduction = v.check_reduction(reduction)
-    w = _elementwise_weight(weight, "weight", ya.shape, dtype)
+    args = _binary_arguments(y, y_hat, "y_hat", weight, None, reduction)
+    ya, pa = args.target, args.prediction
+    # log(1 - y_hat) as log1p(-y_hat), which keeps small y_hat accurate.
     with np.errstate(divide="ignore"):
-        loss = _times(ya, -np.log(pa)) + _times(1 - ya, -np.log1p(-pa))
-    if w is not None:
-        loss = _times(w, loss)
-    return _reduce(loss, reduction, loss.size, dtype)
+        loss = neg_p_log_q(ya, pa) + _times(1 - ya, -np.log1p(-pa))
+    return _weighted_reduce(loss, args.weight, args.reduction, loss.size, pa.dtype)
 
 
 def binary_cross_entropy_with_logits(
@@ -457,12 +454,11 @@ def binary_cross_entropy_with_logits(
     >>> print(xb.binary_cross_entropy_with_logits(1.0, 40.0))
     4.248354255291589e-18
     """
-    ya, xa, w, pw, reduction = _binary_logits_args(y, logits, weight, pos_weight, reduction)
-    pos = ya if pw is None else ya * pw
+    args = _binary_arguments(y, logits, "logits", weight, pos_weight, reduction)
+    ya, xa = args.target, args.prediction
+    pos = ya if args.pos_weight is None else ya * args.pos_weight
     loss = _times(pos, np.logaddexp(0, -xa)) + _times(1 - ya, np.logaddexp(0, xa))
-    if w is not None:
-        loss = _times(w, loss)
-    return _reduce(loss, reduction, loss.size, xa.dtype)
+    return _weighted_reduce(loss, args.weight, args.reduction, loss.size, xa.dtype)
 
 
 def binary_cross_entropy_with_logits_grad(
@@ -507,17 +503,13 @@ def binary_cross_entropy_with_logits_grad(
     >>> xb.binary_cross_entropy_with_logits_grad([1.0, 0.0], [0.0, 0.0], reduction="sum")
     array([-0.5,  0.5])
     """
-    ya, xa, w, pw, reduction = _binary_logits_args(y, logits, weight, pos_weight, reduction)
-    z = np.exp(-np.abs(xa))
-    big = 1 / (1 + z)
-    small = z / (1 + z)
-    sig = np.where(xa >= 0, big, small)
-    sig_neg = np.where(xa >= 0, small, big)
-    pos = ya if pw is None else ya * pw
-    grad = (1 - ya) * sig - pos * sig_neg
-    if w is not None:
-        grad = grad * w
-    if reduction == "mean":
+    args = _binary_arguments(y, logits, "logits", weight, pos_weight, reduction)
+    ya, xa = args.target, args.prediction
+    pos = ya if args.pos_weight is None else ya * args.pos_weight
+    grad = (1 - ya) * sigmoid(xa) - pos * sigmoid(-xa)
+    if args.weight is not None:
+        grad = grad * args.weight
+    if args.reduction == "mean":
         grad = grad / xa.dtype.type(max(grad.size, 1))
     return np.asarray(grad, dtype=xa.dtype)
 
@@ -562,197 +554,312 @@ def one_hot(indices: npt.ArrayLike, num_classes: int):
            [1., 0., 0.]])
     """
     num_classes = v.check_integer(num_classes, "num_classes", minimum=1)
-    t = np.asarray(indices)
-    if not np.issubdtype(t.dtype, np.integer):
-        raise ValueError(f"`indices` must hold integer class indices; got dtype {t.dtype}.")
-    bad = (t < 0) | (t >= num_classes)
-    if bad.any():
-        where = v._first_index(bad)
-        raise ValueError(
-            f"`indices` holds {t[where]} at index {where}, outside [0, {num_classes}); "
-            "class indices count from 0."
-        )
+    t = v.check_class_indices(indices, num_classes, name="indices")
     out = np.zeros((*t.shape, num_classes))
-    np.put_along_axis(out, t[..., None].astype(np.intp), 1.0, axis=-1)
+    np.put_along_axis(out, t[..., None], 1.0, axis=-1)
     return out
 
 
-@dataclass
-class _Problem:
-    """Validated arguments of softmax_cross_entropy, and its per-block kernels."""
+class _Logits(NamedTuple):
+    """Validated logits of softmax_cross_entropy, with the options every target kind uses."""
 
-    x: np.ndarray  # logits
-    ax: int
+    values: np.ndarray
+    axis: int
     num_classes: int
-    dtype: np.dtype
-    reduction: str
-    eps: float  # label smoothing
-    w: np.ndarray | None  # class weights, shaped to broadcast along ax
-    t: np.ndarray | None  # index targets (ignored -> 0), with a length-1 class axis
-    counted: np.ndarray | None  # index targets that are not ignored, likewise
-    wt: np.ndarray | None  # weight of each index target (ignored -> 0), likewise
-    p: np.ndarray | None  # probability targets
+    class_weight: np.ndarray | None  # one weight per class, shaped to broadcast along axis
+    label_smoothing: float
 
     @classmethod
-    def build(cls, target, logits, axis, weight, ignore_index, label_smoothing, reduction):
-        tgt = np.asarray(target)
-        lg = np.asarray(logits)
-        index = np.issubdtype(tgt.dtype, np.integer)
-        # Index targets say nothing about the dtype; probability targets do.
-        dtype = _common_dtype(lg) if index else _common_dtype(tgt, lg)
-        x = v.to_float_array(lg, "logits", dtype)
+    def build(cls, logits, axis, dtype, weight, label_smoothing):
+        x = v.to_float_array(logits, "logits", dtype)
         ax = v.check_axis(axis, x.ndim)
-        num_classes = _num_classes(x, ax, "logits")
-        reduction = v.check_reduction(reduction)
-        eps = v.check_label_smoothing(label_smoothing)
+        num_classes = v.check_num_classes(x, ax, "logits")
+        smoothing = v.check_label_smoothing(label_smoothing)
         w = v.check_weight(weight, num_classes, dtype)
-        t = counted = wt = p = None
-        if index:
-            t, counted, wt = (
-                np.expand_dims(a, ax)
-                for a in _index_target(tgt, x, ax, num_classes, ignore_index, w)
-            )
-        else:
-            v.check_same_shape(tgt, x, ("target", "logits"))
-            p = v.check_distribution(tgt, "target", axis, dtype)
         if w is not None:
             w = w.reshape([num_classes if j == ax else 1 for j in range(x.ndim)])
-        return cls(x, ax, num_classes, dtype, reduction, eps, w, t, counted, wt, p)
+        return cls(x, ax, num_classes, w, smoothing)
 
-    def losses(self):
-        """Per-example losses (shape of ``x`` without the class axis), before reduction.
+    def weight(self, index: tuple):
+        """The class weights of the chunk ``index`` (None when every class weighs 1)."""
+        if self.class_weight is None:
+            return None
+        ax = self.axis
+        return self.class_weight[
+            tuple(index[ax] if j == ax else slice(None) for j in range(ax + 1))
+        ]
 
-        The loop over blocks only stores raw per-row terms; weights, ignored
-        targets and smoothing are applied once to the whole row arrays afterwards.
-        """
-        ax, eps = self.ax, self.eps
-        kept = _kept_shape(self.x.shape, ax)
-        nll = np.empty(kept, dtype=self.dtype)
-        uniform = np.empty(kept, dtype=self.dtype) if eps > 0 and self.p is None else None
-        scratch = _scratch(self.x, ax)
-        for idx in _blocks(self.x.shape, ax):
-            self._block_loss(idx, scratch, nll, uniform)
-        if self.p is not None:
-            return np.squeeze(nll, ax)
-        loss = _times((1 - eps) * self.wt, nll)
-        if uniform is not None:
-            loss += np.where(self.counted, eps / self.num_classes * uniform, 0)
-        return np.squeeze(loss, ax)
 
-    def _block_loss(self, idx, scratch, nll, uniform):
-        """Fill ``nll[idx]`` (and ``uniform[idx]``) for the block ``x[idx]``.
+class _Targets(NamedTuple):
+    """Class-index targets ready to use: ignored entries point at class 0 and weigh 0."""
 
-        Index targets: ``nll`` gets -log sigma_t and ``uniform`` the weighted sum of
-        -log sigma_c over all classes. Probability targets: ``nll`` gets the loss.
-        """
-        ax = self.ax
-        spread = uniform is not None or self.p is not None
-        _, m, s, d, _ = _row_stats(self.x, idx, ax, "logits", spread, scratch)
-        tail = np.log1p(s)
-        if self.p is not None:
-            nll[idx] = self._weighted(self._smoothed(idx), tail - d).sum(axis=ax, keepdims=True)
-            return
-        # (m - x_t) + log1p(s): two non-negative terms, no cancellation.
-        xt = _pick(self.x[idx], self.t[idx], ax)
-        if np.isfinite(m).all():
-            nll[idx] = (m - xt) + tail
-        else:
-            with np.errstate(invalid="ignore"):
-                nll[idx] = np.where(xt == m, 0, m - xt) + tail
-        if uniform is not None:
-            uniform[idx] = self._weighted(1, tail - d).sum(axis=ax, keepdims=True)
+    index: np.ndarray
+    counted: np.ndarray  # targets that are not ignore_index
+    weight: np.ndarray  # the class weight of each target, 0 where ignored
 
-    def block_grad(self, idx, scale):
-        """Gradient for the block ``x[idx]``; ``scale`` is the reduction's factor."""
-        ax, eps, c = self.ax, self.eps, self.num_classes
-        sm, a, s = _softmax_block(self.x, idx, ax, "logits")
-        # sigma_a - 1 at the argmax a, without the cancellation of 1 / (1 + s) - 1.
-        top_minus_one = -s / (1 + s)
-        if self.p is not None:
-            q = self._smoothed(idx)
-            if self.w is not None:
-                q = q * self.w
-            rest = q.copy()
-            _place(rest, a, 0, ax)
-            q_rest = rest.sum(axis=ax, keepdims=True)
-            q_sum = q_rest + _pick(q, a, ax)
-            grad = sm * q_sum - q
-            _place(grad, a, q_rest + q_sum * top_minus_one, ax)
-            return grad * scale
-        t = self.t[idx]
-        hard = (1 - eps) * self.wt[idx]
-        w = 1 if self.w is None else self.w
-        w_sum = c if self.w is None else self.w.sum()
-        w_t = 1 if self.w is None else np.take(self.w, t)
-        p_t = _pick(sm, t, ax)
-        p_t_minus_one = np.where(t == a, top_minus_one, p_t - 1)
-        grad = sm * (hard + eps / c * w_sum)
-        if eps > 0:
-            grad -= eps / c * w
-        g_t = hard * p_t_minus_one + eps / c * (w_sum * p_t - w_t)
-        _place(grad, t, g_t, ax)
-        return grad * np.where(self.counted[idx], scale, 0)
 
-    def _smoothed(self, idx):
-        """The probability target of the block, mixed with the uniform distribution."""
-        p = self.p[idx]
-        if self.eps == 0:
-            return p
-        return p * (1 - self.eps) + self.eps / self.num_classes
+def _index_targets(indices, ignore_index: int, class_weight, dtype) -> _Targets:
+    counted = indices != ignore_index
+    index = np.where(counted, indices, 0)
+    weight = np.ones(index.shape, dtype=dtype) if class_weight is None else class_weight[index]
+    return _Targets(index, counted, np.where(counted, weight, 0).astype(dtype, copy=False))
 
-    def _weighted(self, coefficients, losses):
-        """``coefficients * w * losses``, where a zero coefficient gives 0 even for inf."""
-        if self.w is not None:
-            coefficients = coefficients * self.w
-        return _times(coefficients, losses)
 
-    def denominator(self):
-        """What 'mean' divides by: summed target weights, or the number of examples."""
-        if self.p is None:
-            return self.wt.sum(dtype=np.float64)
-        return self.x.size // self.num_classes
+class _BlockLosses(NamedTuple):
+    """A block's per-example losses and its share of the mean's denominator."""
 
-    def reduce(self, rows):
-        return _reduce(rows, self.reduction, self.denominator(), self.dtype)
+    losses: np.ndarray
+    weight: float
 
-    def grad_scale(self):
+
+class _Target:
+    """What the two target kinds share: the reduction of per-example losses and its gradient."""
+
+    logits: _Logits
+
+    def losses(self, reduction: str):
+        """The reduced loss, summed block by block (per-block partials combined in order)."""
+        lg = self.logits
+        dtype = lg.values.dtype
+        buffer = rows.scratch(lg.values, keep_shift=True)
+        if reduction == "none":
+            out = np.empty(rows.kept_shape(lg.values.shape, lg.axis), dtype=dtype)
+            for block in rows.blocks(lg.values.shape, lg.axis):
+                out[block.rows] = self.block_losses(block, buffer).losses
+            return np.squeeze(out, lg.axis)[()]
+        totals, weights = [], []
+        for block in rows.blocks(lg.values.shape, lg.axis):
+            partial = self.block_losses(block, buffer)
+            totals.append(partial.losses.sum(dtype=np.float64))
+            weights.append(partial.weight)
+        return _reduce(np.array(totals), reduction, math.fsum(weights), dtype)
+
+    def gradient(self, reduction: str) -> np.ndarray:
+        lg = self.logits
+        grad = np.empty(lg.values.shape, dtype=lg.values.dtype)
+        scale = self.grad_scale(reduction)
+        buffer = rows.scratch(lg.values)
+        for block in rows.blocks(lg.values.shape, lg.axis):
+            self.block_gradient(block, buffer, scale, grad)
+        return grad
+
+    def grad_scale(self, reduction: str):
         """The factor every counted example's gradient is multiplied by."""
-        if self.reduction != "mean":
+        if reduction != "mean":
             return 1
-        denom = self.denominator()
-        if denom != 0:
-            return 1 / denom
+        denominator = self.denominator()
+        if denominator != 0:
+            return 1 / denominator
         # Nothing to average. Like PyTorch: 0 when every target is ignored (or there
         # are none), NaN when counted targets all have weight 0.
-        return np.nan if self.p is None and self.counted.any() else 0
+        return np.nan if self.counts_any() else 0
+
+    def weighted_sum(self, coefficients, losses, index):
+        """Row sums of ``coefficients * w * losses`` on the chunk ``index`` (0 where the
+        coefficient is 0); ``losses`` is overwritten."""
+        w = self.logits.weight(index)
+        if w is not None:
+            coefficients = coefficients * w
+        with np.errstate(invalid="ignore"):
+            np.multiply(coefficients, losses, out=losses)
+        np.copyto(losses, 0, where=np.equal(coefficients, 0))
+        return losses.sum(axis=self.logits.axis, keepdims=True)
 
 
-def _num_classes(x: np.ndarray, ax: int, name: str) -> int:
-    """The length of the class axis, which must be at least 1."""
-    if x.shape[ax] == 0:
-        raise ValueError(
-            f"`{name}` has no classes along axis {ax} (shape {x.shape}); "
-            "a classifier needs at least one class."
+@dataclass(frozen=True)
+class _ClassIndices(_Target):
+    """Targets given as one class index per example (or ``ignore_index``)."""
+
+    logits: _Logits
+    indices: np.ndarray  # with a length-1 class axis; ignored entries keep ignore_index
+    ignore_index: int
+    plain: bool  # no class weights and no ignored target: every example weighs 1
+
+    @classmethod
+    def build(cls, logits: _Logits, target: np.ndarray, ignore_index):
+        ignore_index = v.check_integer(ignore_index, "ignore_index")
+        v.check_index_target_shape(target, logits.values.shape, logits.axis)
+        t = v.check_class_indices(target, logits.num_classes, ignore_index)
+        plain = logits.class_weight is None and not (t == ignore_index).any()
+        return cls(logits, np.expand_dims(t, logits.axis), ignore_index, bool(plain))
+
+    def targets(self, block: rows.Block) -> _Targets:
+        """The targets of ``block``; for plain targets every weight is a 0-d 1."""
+        lg = self.logits
+        indices = self.indices[block.rows]
+        if self.plain:
+            return _Targets(indices, np.True_, np.ones((), dtype=lg.values.dtype))
+        flat_weight = None if lg.class_weight is None else lg.class_weight.reshape(-1)
+        return _index_targets(indices, self.ignore_index, flat_weight, lg.values.dtype)
+
+    def denominator(self) -> float:
+        """What 'mean' divides by: the summed weights of the counted targets (as the
+        blocks of :meth:`block_losses` count them)."""
+        lg = self.logits
+        if self.plain:
+            return self.indices.size
+        return math.fsum(
+            self.targets(block).weight.sum(dtype=np.float64)
+            for block in rows.blocks(lg.values.shape, lg.axis)
         )
-    return x.shape[ax]
+
+    def counts_any(self) -> bool:
+        return bool((self.indices != self.ignore_index).any())
+
+    def block_losses(self, block: rows.Block, buffer) -> np.ndarray:
+        """``(1 - eps) w_t (-log sigma_t) + eps / C sum_c w_c (-log sigma_c)`` per row."""
+        lg = self.logits
+        ax, eps, c = lg.axis, lg.label_smoothing, lg.num_classes
+        t = self.targets(block)
+        stats, parts = rows.scan(lg.values, block, ax, "logits", buffer, keep_shift=eps > 0)
+        tail = np.log1p(stats.tail)
+        m = stats.maximum
+        # (m - x_t) + log1p(s): two non-negative terms, no cancellation.
+        xt = rows.pick(lg.values[block.rows], rows.position(t.index, block.rows, ax, c), ax)
+        if np.isfinite(m).all():
+            nll = (m - xt) + tail
+        else:
+            with np.errstate(invalid="ignore"):
+                nll = np.where(xt == m, 0, m - xt) + tail
+        loss = (
+            nll * t.weight.dtype.type(1 - eps) if self.plain else _times((1 - eps) * t.weight, nll)
+        )
+        if eps > 0:
+            uniform = sum(
+                self.weighted_sum(1, np.subtract(tail, part.shift, out=part.shift), part.index)
+                for part in parts
+            )
+            loss += np.where(t.counted, eps / c * uniform, 0)
+        weight = loss.size if self.plain else t.weight.sum(dtype=np.float64)
+        return _BlockLosses(loss, weight)
+
+    def block_gradient(self, block: rows.Block, buffer, scale, grad: np.ndarray) -> None:
+        lg = self.logits
+        ax, eps, c = lg.axis, lg.label_smoothing, lg.num_classes
+        t = self.targets(block)
+        stats, parts = rows.scan(lg.values, block, ax, "logits", buffer)
+        # sigma_a - 1 at the argmax a, without the cancellation of 1 / (1 + s) - 1.
+        top_minus_one = -stats.tail / (1 + stats.tail)
+        hard = (1 - eps) * t.weight
+        w = lg.class_weight
+        w_sum = c if w is None else w.sum()
+        w_t = 1 if w is None else np.take(w.reshape(-1), t.index)
+        factor = np.where(t.counted, np.float64(scale), 0)
+        for part in parts:
+            sm = part.exp
+            rows.place(sm, part.argmax, 1, ax)
+            sm /= 1 + stats.tail
+            at_t = rows.position(t.index, part.index, ax, c)
+            p_t = rows.pick(sm, at_t, ax)
+            p_t_minus_one = np.where(t.index == stats.argmax, top_minus_one, p_t - 1)
+            g = sm * (hard + eps / c * w_sum)
+            if eps > 0:
+                g -= eps / c * (1 if w is None else lg.weight(part.index))
+            g_t = hard * p_t_minus_one + eps / c * (w_sum * p_t - w_t)
+            rows.place(g, at_t, g_t, ax)
+            np.multiply(g, factor, out=grad[part.index])
 
 
-def _index_target(target, x, ax, num_classes, ignore_index, w):
-    """Validated class indices: (indices with ignored -> 0, counted mask, target weights)."""
-    ignore_index = v.check_integer(ignore_index, "ignore_index")
+@dataclass(frozen=True)
+class _ClassProbabilities(_Target):
+    """Targets given as a probability distribution over the classes for each example."""
+
+    logits: _Logits
+    probabilities: np.ndarray  # the shape of the logits
+
+    def smoothed(self, index: tuple) -> np.ndarray:
+        """The target of the chunk ``index``, mixed with the uniform distribution."""
+        lg = self.logits
+        return smooth(self.probabilities[index], lg.label_smoothing, lg.num_classes)
+
+    def denominator(self) -> int:
+        """What 'mean' divides by: the number of examples, whatever the weights."""
+        return self.logits.values.size // self.logits.num_classes
+
+    def counts_any(self) -> bool:
+        return False
+
+    def block_losses(self, block: rows.Block, buffer) -> np.ndarray:
+        """``sum_c w_c p'_c (-log sigma_c)`` per row."""
+        ax = self.logits.axis
+        stats, parts = rows.scan(self.logits.values, block, ax, "logits", buffer, keep_shift=True)
+        tail = np.log1p(stats.tail)
+        losses = sum(
+            self.weighted_sum(
+                self.smoothed(part.index), np.subtract(tail, part.shift, out=part.shift), part.index
+            )
+            for part in parts
+        )
+        return _BlockLosses(losses, losses.size)
+
+    def coefficients(self, index: tuple) -> np.ndarray:
+        """``q = w p'`` on the chunk ``index``: the weighted, smoothed target."""
+        q = self.smoothed(index)
+        w = self.logits.weight(index)
+        return q if w is None else q * w
+
+    def block_gradient(self, block: rows.Block, buffer, scale, grad: np.ndarray) -> None:
+        lg = self.logits
+        ax = lg.axis
+        stats, parts = rows.scan(lg.values, block, ax, "logits", buffer)
+        # The sum of q over the row, split at the argmax a as the softmax is.
+        q_rest = q_top = 0
+        for index in block.chunks:
+            q = self.coefficients(index)
+            at_top = rows.position(stats.argmax, index, ax, lg.num_classes)
+            q_top = q_top + rows.pick(q, at_top, ax)
+            rest = q.copy()
+            rows.place(rest, at_top, 0, ax)
+            q_rest = q_rest + rest.sum(axis=ax, keepdims=True)
+        q_sum = q_rest + q_top
+        top_minus_one = -stats.tail / (1 + stats.tail)
+        for part in parts:
+            sm = part.exp
+            rows.place(sm, part.argmax, 1, ax)
+            sm /= 1 + stats.tail
+            g = sm * q_sum - self.coefficients(part.index)
+            rows.place(g, part.argmax, q_rest + q_sum * top_minus_one, ax)
+            np.multiply(g, scale, out=grad[part.index])
+
+
+def _target_kind(target, logits, axis, weight, ignore_index, label_smoothing):
+    """The target kind of softmax_cross_entropy's arguments, validated, chosen once."""
     tgt = np.asarray(target)
-    expected = x.shape[:ax] + x.shape[ax + 1 :]
-    if tgt.shape != expected:
-        raise ValueError(
-            f"`target` with shape {tgt.shape} does not fit logits of shape {x.shape}: "
-            f"class indices need the logits' shape without the class axis {ax}, {expected}. "
-            "(Integer targets are class indices; pass floats for class probabilities.)"
-        )
-    t = v.check_class_indices(tgt, num_classes, ignore_index)
-    counted = t != ignore_index
-    safe = np.where(counted, t, 0)
-    wt = np.ones(t.shape, dtype=x.dtype) if w is None else w[safe]
-    return safe, counted, np.where(counted, wt, 0).astype(x.dtype, copy=False)
+    if np.issubdtype(tgt.dtype, np.integer):
+        # Index targets say nothing about the dtype; probability targets do.
+        lg = _Logits.build(logits, axis, v.common_float_dtype(logits), weight, label_smoothing)
+        return _ClassIndices.build(lg, tgt, ignore_index)
+    dtype = v.common_float_dtype(tgt, logits)
+    lg = _Logits.build(logits, axis, dtype, weight, label_smoothing)
+    v.check_same_shape(tgt, lg.values, ("target", "logits"))
+    return _ClassProbabilities(lg, v.check_distribution(tgt, "target", axis, dtype))
+
+
+class _BinaryArguments(NamedTuple):
+    """Validated arguments of an elementwise loss: targets, predictions, weights, reduction."""
+
+    target: np.ndarray
+    prediction: np.ndarray
+    weight: np.ndarray | None
+    pos_weight: np.ndarray | None
+    reduction: str
+
+
+def _binary_arguments(y, prediction, name, weight, pos_weight, reduction) -> _BinaryArguments:
+    """The one argument pipeline of the binary losses; ``name`` says what ``prediction`` is.
+
+    Predicted probabilities (``name='y_hat'``) must lie in [0, 1]; logits may be any
+    number but NaN.
+    """
+    dtype = v.common_float_dtype(y, prediction)
+    ya = v.as_probabilities(y, "y", dtype)
+    check = v.as_probabilities if name == "y_hat" else v.as_float_array
+    xa = check(prediction, name, dtype)
+    v.check_same_shape(ya, xa, ("y", name))
+    reduction = v.check_reduction(reduction)
+    w = v.check_elementwise_weight(weight, "weight", ya.shape, dtype)
+    pw = v.check_elementwise_weight(pos_weight, "pos_weight", ya.shape, dtype)
+    return _BinaryArguments(ya, xa, w, pw, reduction)
 
 
 def _times(coefficient, value):
@@ -761,39 +868,19 @@ def _times(coefficient, value):
         return np.where(coefficient == 0, 0, coefficient * value)
 
 
-def _reduce(rows, reduction: str, denominator, dtype: np.dtype):
+def _weighted_reduce(loss, weight, reduction: str, denominator, dtype: np.dtype):
+    """Scale the elementwise ``loss`` by ``weight`` (0 stays 0), then reduce it."""
+    if weight is not None:
+        loss = _times(weight, loss)
+    return _reduce(loss, reduction, denominator, dtype)
+
+
+def _reduce(losses, reduction: str, denominator, dtype: np.dtype):
     """Apply the reduction; sums run in float64 and the result has ``dtype``."""
     if reduction == "none":
-        return np.asarray(rows, dtype=dtype)[()]
-    total = np.sum(rows, dtype=np.float64)
+        return np.asarray(losses, dtype=dtype)[()]
+    total = np.sum(losses, dtype=np.float64)
     if reduction == "mean":
         # Nothing to average over (no examples, all ignored, zero weights): NaN, as PyTorch.
         total = total / denominator if denominator != 0 else np.nan
     return dtype.type(total)
-
-
-def _common_dtype(*arrays) -> np.dtype:
-    """float32 when every floating input is float32 (or narrower), else float64."""
-    floats = [a for a in map(np.asarray, arrays) if np.issubdtype(a.dtype, np.floating)]
-    return v.float_dtype(*floats)
-
-
-def _elementwise_weight(weight, name: str, shape: tuple, dtype: np.dtype):
-    """A finite weight array that broadcasts to ``shape`` (the shape of ``y``), or None."""
-    if weight is None:
-        return None
-    w = v.check_broadcasts_to(v.as_float_array(weight, name, dtype), shape, name, "y")
-    if not np.isfinite(w).all():
-        raise ValueError(f"`{name}` must be finite.")
-    return w
-
-
-def _binary_logits_args(y, logits, weight, pos_weight, reduction):
-    """Validated arguments of the binary cross-entropy from logits."""
-    dtype = _common_dtype(y, logits)
-    ya = v.as_probabilities(y, "y", dtype)
-    xa = v.as_float_array(logits, "logits", dtype)
-    v.check_same_shape(ya, xa, ("y", "logits"))
-    w = _elementwise_weight(weight, "weight", ya.shape, dtype)
-    pw = _elementwise_weight(pos_weight, "pos_weight", ya.shape, dtype)
-    return ya, xa, w, pw, v.check_reduction(reduction)

@@ -1,4 +1,4 @@
-"""Tests for xentbook.datasets: seeded synthetic classification data."""
+"""Tests for xentbook.data._synthetic: seeded synthetic classification data and its true model."""
 
 from __future__ import annotations
 
@@ -60,10 +60,29 @@ def test_bayes_optimal_logit_is_linear():
     # The Notes: P(y=1 | x) = sigmoid(w.x + b) with w = (mu1 - mu0) / s^2 and b = 0 for centres
     # symmetric about 0. The true model's loss must beat a visibly worse linear model.
     X, y = xb.two_class_data(2000, seed=2, separation=2.0, spread=1.0)
-    w = 2.0 * np.array([np.cos(np.pi / 6), np.sin(np.pi / 6)])
-    best = xb.binary_cross_entropy_with_logits(y.astype(float), X @ w)
-    worse = xb.binary_cross_entropy_with_logits(y.astype(float), X @ (0.5 * w))
+    truth = xb.two_class_truth(separation=2.0, spread=1.0)
+    best = xb.binary_cross_entropy_with_logits(y.astype(float), truth.logits(X))
+    worse = xb.binary_cross_entropy_with_logits(y.astype(float), 0.5 * truth.logits(X))
     assert best < worse
+
+
+def test_two_class_truth_matches_the_empirical_class_means():
+    # w = (mu1 - mu0) / s^2: estimate the centres from a large sample (standard error ~0.01).
+    X, y = xb.two_class_data(40_000, seed=5, separation=3.0, spread=2.0)
+    estimate = (X[y == 1].mean(axis=0) - X[y == 0].mean(axis=0)) / 2.0**2
+    truth = xb.two_class_truth(separation=3.0, spread=2.0)
+    np.testing.assert_allclose(truth.weights, estimate, atol=0.01)
+    assert truth.bias == 0.0
+
+
+def test_two_class_truth_is_the_bayes_posterior():
+    # Bayes' rule for equal priors: P(1 | x) = N(x; mu1) / (N(x; mu0) + N(x; mu1)).
+    X, _ = xb.two_class_data(50, seed=6, separation=2.5, spread=1.5)
+    mu_0 = -1.25 * np.array([np.cos(np.pi / 6), np.sin(np.pi / 6)])
+    density = [np.exp(-((X - mu) ** 2).sum(axis=1) / (2 * 1.5**2)) for mu in (mu_0, -mu_0)]
+    posterior = density[1] / (density[0] + density[1])
+    truth = xb.two_class_truth(separation=2.5, spread=1.5)
+    np.testing.assert_allclose(xb.sigmoid(truth.logits(X)), posterior, rtol=1e-12)
 
 
 # --- Properties ---------------------------------------------------------------------------------

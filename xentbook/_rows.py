@@ -1,0 +1,244 @@
+"""The blocked-row engine that every reducing function runs on.
+
+A reducing function works on *rows*: the lines of its input along ``axis``. The
+engine tiles the input into :class:`Block` s of whole rows, each of at most
+``BLOCK_ELEMENTS`` elements, so that no temporary ever grows with the input. A
+row longer than a block is read in several *chunks* along the axis, and the
+statistics that need the whole row (the maximum, the tail sum of the softmax)
+are gathered chunk by chunk before the chunks are read again.
+
+Blocks are independent: each one computes into its own slice of the output, or
+into a per-block partial result that the caller combines in block order. The
+only working memory, the ``scratch`` buffer, belongs to one call. So the blocks
+could run on a pool of threads without changing a single bit of the result.
+
+:func:`scan` gives the softmax statistics of a block; the shift ``x - m`` by the
+row maximum ``m`` (at index ``a``), its exponentials, and
+
+.. math::
+
+    s = \\sum_{j \\ne a} e^{x_j - m},
+
+the tail sum that ``log1p`` turns into an accurate normaliser. Entries tied with
+an infinite maximum sit at shift 0.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
+
+import numpy as np
+
+from . import _validation as v
+
+# Elements per block (512 KiB of float32, 1 MiB of float64): a block and its
+# temporaries stay in the L2/L3 caches, and the Python overhead per block stays small.
+BLOCK_ELEMENTS = 1 << 17
+
+
+class Block(NamedTuple):
+    """A tile of whole rows along the axis, and the chunks it is read in."""
+
+    rows: tuple  # index of the rows, the axis in full; also indexes a keepdims output
+    chunks: tuple  # indices of the chunks, in order along the axis (``(rows,)`` if they fit)
+
+
+class Position(NamedTuple):
+    """One entry per row, as an index along the axis of a chunk."""
+
+    index: np.ndarray  # with a length-1 axis; clipped into the chunk
+    inside: np.ndarray | None  # rows whose entry lies in this chunk (None: every row)
+    flat: np.ndarray | None  # positions in the flattened chunk, when the axis is last
+
+
+class RowStats(NamedTuple):
+    """Per-row statistics of a block, each with a length-1 axis."""
+
+    argmax: np.ndarray  # index along the axis of one maximal entry
+    maximum: np.ndarray
+    tail: np.ndarray  # s, the sum of exp(x - maximum) over every entry but the argmax
+
+
+class Part(NamedTuple):
+    """One chunk of a block, shifted by its rows' maximum."""
+
+    index: tuple  # the chunk's index into the input
+    shift: np.ndarray | None  # x - maximum, if it was asked for
+    exp: np.ndarray  # exp(x - maximum), with 0 at the argmax
+    argmax: Position  # where the argmax sits in this chunk
+
+
+def kept_shape(shape: tuple, ax: int) -> tuple:
+    """``shape`` with the axis reduced to length 1 (``keepdims=True``)."""
+    return (*shape[:ax], 1, *shape[ax + 1 :])
+
+
+def blocks(shape: tuple, ax: int) -> Iterator[Block]:
+    """The blocks that tile an array of ``shape`` into rows along ``ax``, in C order.
+
+    Blocks step along the first non-axis dimension whose trailing block (all later
+    dimensions, the axis in full) fits in ``BLOCK_ELEMENTS``; the dimensions before
+    it are walked one index at a time. When not even one row fits, every other
+    dimension is walked one index at a time and the row is read in chunks.
+    """
+    if shape[ax] == 0:
+        return
+    batch = [j for j in range(len(shape)) if j != ax]
+    split, step, fixed = None, 1, batch
+    for k in batch:
+        trailing = shape[ax] * math.prod(shape[j] for j in batch if j > k)
+        if trailing <= BLOCK_ELEMENTS:
+            split, step = k, BLOCK_ELEMENTS // max(trailing, 1)
+            fixed = [j for j in batch if j < k]
+            break
+    for outer in np.ndindex(*(shape[j] for j in fixed)):
+        idx = [slice(None)] * len(shape)
+        for j, i in zip(fixed, outer, strict=True):
+            idx[j] = slice(i, i + 1)
+        for start in range(0, 1 if split is None else shape[split], step):
+            if split is not None:
+                idx[split] = slice(start, start + step)
+            yield Block(tuple(idx), _chunks(tuple(idx), ax, shape[ax]))
+
+
+def _chunks(rows: tuple, ax: int, length: int) -> tuple:
+    if length <= BLOCK_ELEMENTS:
+        return (rows,)
+    return tuple(
+        (*rows[:ax], slice(start, start + BLOCK_ELEMENTS), *rows[ax + 1 :])
+        for start in range(0, length, BLOCK_ELEMENTS)
+    )
+
+
+def scratch(arr: np.ndarray, keep_shift: bool = False) -> np.ndarray:
+    """Flat buffers that each hold any chunk of ``arr``, reused chunk after chunk.
+
+    One for the shift, written over by its exponentials; a second one for the
+    exponentials when the caller keeps the shift (see :func:`scan`).
+    """
+    return np.empty((1 + keep_shift, min(arr.size, BLOCK_ELEMENTS)), dtype=arr.dtype)
+
+
+def position(index: np.ndarray, chunk: tuple, ax: int, length: int) -> Position:
+    """The per-row ``index`` (along the whole axis) as a position in ``chunk``."""
+    start = chunk[ax].start or 0
+    if start == 0 and (chunk[ax].stop is None or chunk[ax].stop >= length):
+        return _position(index, None, ax, length)
+    size = min(chunk[ax].stop, length) - start
+    local = index - start
+    return _position(np.clip(local, 0, size - 1), (local >= 0) & (local < size), ax, size)
+
+
+def _position(index, inside, ax: int, width: int) -> Position:
+    # With the axis last, fancy indexing on the flat view of a C-contiguous chunk
+    # beats take_along_axis; the flat positions are computed once per chunk.
+    flat = None
+    if ax == index.ndim - 1:
+        flat = index.reshape(-1) + np.arange(0, index.size * width, width)
+    return Position(index, inside, flat)
+
+
+def pick(a: np.ndarray, pos: Position, ax: int) -> np.ndarray:
+    """The entry of each row of ``a`` at ``pos`` (0 for rows whose entry is elsewhere)."""
+    if pos.flat is not None and a.flags.c_contiguous:
+        values = a.reshape(-1)[pos.flat].reshape(pos.index.shape)
+    else:
+        values = np.take_along_axis(a, pos.index, axis=ax)
+    return values if pos.inside is None else np.where(pos.inside, values, 0)
+
+
+def place(a: np.ndarray, pos: Position, values, ax: int) -> None:
+    """Set the entry of each row of ``a`` at ``pos`` to ``values`` (rows inside the chunk)."""
+    if pos.inside is not None:
+        values = np.where(pos.inside, values, np.take_along_axis(a, pos.index, axis=ax))
+    if pos.flat is not None and a.flags.c_contiguous:
+        a.reshape(-1)[pos.flat] = values if np.ndim(values) == 0 else values.reshape(-1)
+    else:
+        np.put_along_axis(a, pos.index, values, axis=ax)
+
+
+def scan(
+    x: np.ndarray, block: Block, ax: int, name: str, buffer: np.ndarray, keep_shift: bool = False
+) -> tuple[RowStats, Iterable[Part]]:
+    """The softmax statistics of ``block``, and its parts (chunks shifted by the maximum).
+
+    A block read in one chunk is shifted once and its single part comes back
+    ready; a block of long rows is read twice for the statistics, and its parts
+    are recomputed one at a time as the caller iterates over them. ``buffer`` (see
+    :func:`scratch`) holds the shift and its exponentials (written over the shift
+    unless ``keep_shift``); each part is valid until the next one is drawn, and the
+    caller may overwrite it. Raises the NaN error
+    for ``x``, called ``name``, if the block holds NaN (the maximum finds it).
+    """
+    if len(block.chunks) == 1:
+        chunk = x[block.rows]
+        argmax = np.argmax(chunk, axis=ax, keepdims=True)
+        pos = position(argmax, block.rows, ax, x.shape[ax])
+        maximum = _checked(pick(chunk, pos, ax), x, name)
+        shift, exp = _shift_exp(chunk, maximum, buffer, keep_shift)
+        place(exp, pos, 0, ax)
+        stats = RowStats(argmax, maximum, exp.sum(axis=ax, keepdims=True))
+        return stats, (Part(block.rows, shift, exp, pos),)
+    argmax = maximum = None
+    for index in block.chunks:
+        chunk = x[index]
+        local = np.argmax(chunk, axis=ax, keepdims=True)
+        top = _checked(np.take_along_axis(chunk, local, axis=ax), x, name)
+        if maximum is None:
+            argmax, maximum = local + index[ax].start, top
+        else:
+            # Strictly greater: the first maximal entry wins, as in np.argmax.
+            greater = top > maximum
+            argmax = np.where(greater, local + index[ax].start, argmax)
+            maximum = np.where(greater, top, maximum)
+    tail = sum(
+        part.exp.sum(axis=ax, keepdims=True)
+        for part in _parts(x, block, ax, argmax, maximum, buffer, False)
+    )
+    stats = RowStats(argmax, maximum, tail)
+    return stats, _parts(x, block, ax, argmax, maximum, buffer, keep_shift)
+
+
+def _parts(x, block, ax, argmax, maximum, buffer, keep_shift) -> Iterator[Part]:
+    for index in block.chunks:
+        pos = position(argmax, index, ax, x.shape[ax])
+        shift, exp = _shift_exp(x[index], maximum, buffer, keep_shift)
+        place(exp, pos, 0, ax)
+        yield Part(index, shift, exp, pos)
+
+
+def _checked(maximum: np.ndarray, x: np.ndarray, name: str) -> np.ndarray:
+    if np.isnan(maximum).any():
+        v.raise_nan(x, name)
+    return maximum
+
+
+def _shift_exp(chunk, maximum, buffer, keep_shift):
+    """``chunk - maximum`` and its exponentials, in ``buffer`` (the shift kept if asked)."""
+    shaped = [b[: chunk.size].reshape(chunk.shape) for b in buffer]
+    if np.isfinite(maximum).all():
+        shift = np.subtract(chunk, maximum, out=shaped[0])
+    else:
+        # inf - inf: entries tied with an infinite maximum sit at shift 0.
+        with np.errstate(invalid="ignore"):
+            shift = np.where(chunk == maximum, 0, chunk - maximum)
+    # A kept shift needs the second buffer for its exponentials (without one, a new array).
+    second = shaped[1] if len(shaped) > 1 else None
+    exp = np.exp(shift, out=second if keep_shift else shift)
+    return (shift if keep_shift else None), exp
+
+
+def sum_rows(terms, arrays: tuple, ax: int, out: np.ndarray) -> np.ndarray:
+    """Fill the keepdims ``out`` with the row sums of ``terms(*arrays)``, block by block.
+
+    ``terms`` maps chunks of the (equally shaped) ``arrays`` to the summands; the
+    chunks of a long row are summed one after the other, in order.
+    """
+    out.fill(0)
+    for block in blocks(arrays[0].shape, ax):
+        total = out[block.rows]
+        for index in block.chunks:
+            total += terms(*(a[index] for a in arrays)).sum(axis=ax, keepdims=True)
+    return out
