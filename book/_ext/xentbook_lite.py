@@ -197,7 +197,9 @@ def build_lite(app, exception) -> None:
     cmd += ["--apps", "notebooks", "--no-sourcemaps", "--no-unused-shared-packages"]
     proc = subprocess.run(cmd, cwd=litedir, capture_output=True, text=True)
     if proc.returncode:
-        raise RuntimeError(f"jupyter lite build failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+        raise RuntimeError(
+            f"jupyter lite build failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}"
+        )
 
     if not app.config.xentbook_pyodide_source:
         raise RuntimeError("set sphinx.config.xentbook_pyodide_source in _config.yml")
@@ -205,9 +207,7 @@ def build_lite(app, exception) -> None:
     lock = copy_pyodide(pyodide_source(app.config.xentbook_pyodide_source), pyodide)
     shim = _write_wheel(wheels, "myst_nb", "0.0.0", {"myst_nb/__init__.py": SHIM.encode()})
     extra = {
-        "xentbook": _lock_entry(
-            Path(app.xentbook_wheel), ["xentbook"], ["numpy", "matplotlib"]
-        ),
+        "xentbook": _lock_entry(Path(app.xentbook_wheel), ["xentbook"], ["numpy", "matplotlib"]),
         "comm": _lock_entry(installed_wheel(wheels, "comm"), ["comm"], ["traitlets"]),
         "myst-nb": _lock_entry(shim, ["myst_nb"], ["ipython"]),
     }
@@ -219,6 +219,8 @@ def build_lite(app, exception) -> None:
 
     config_file = outdir / LITE / "jupyter-lite.json"
     config = json.loads(config_file.read_text())
+    # window.jupyterapp lets the browser tests run the notebooks as a reader would.
+    config["jupyter-config-data"]["exposeAppInBrowser"] = "true"
     settings = config["jupyter-config-data"].setdefault("litePluginSettings", {})
     settings.setdefault(KERNEL_PLUGIN, {}).update(
         {"pyodideUrl": "./static/pyodide/pyodide.js", "disablePyPIFallback": True}
@@ -235,7 +237,7 @@ def offer_wheel(app) -> None:
     app.xentbook_wheel = str(wheel)
     app.config.myst_substitutions = {
         **(app.config.myst_substitutions or {}),
-        "xentbook_wheel": wheel.name,
+        "xentbook_wheel": f'<a href="../wheels/{wheel.name}" download>{wheel.name}</a>',
     }
 
 
