@@ -243,19 +243,12 @@ class _Browser:
         context.route("**/*", self._route)
         page = context.new_page()
         page.errors = []
-        page.transferred = [0]
+        # One entry per finished request; summed later (sizes() yields to other handlers,
+        # so a running total updated here would lose some of them).
+        page.transferred = []
         page.on("pageerror", lambda e: page.errors.append(f"uncaught error: {e}"))
-        page.on(
-            "console",
-            lambda m: (
-                m.type == "error"
-                and page.errors.append(f"console error: {m.text} {m.location.get('url', '')}")
-            ),
-        )
-        page.on(
-            "requestfinished",
-            lambda r: page.transferred.__setitem__(0, page.transferred[0] + _size(r)),
-        )
+        page.on("console", lambda m: _console_error(page, m))
+        page.on("requestfinished", lambda r: page.transferred.append((r.url, _size(r))))
         return page
 
     def _route(self, route):
@@ -265,6 +258,11 @@ class _Browser:
         else:
             self.left.append(urlsplit(url).netloc or url)
             route.abort()
+
+
+def _console_error(page, message) -> None:
+    if message.type == "error":
+        page.errors.append(f"console error: {message.text} {message.location.get('url', '')}")
 
 
 def _size(request) -> int:
@@ -292,11 +290,17 @@ async () => {
     typeset: containers.length,
     untypeset: math.filter((m) => !m.querySelector("mjx-container")).length,
     merrors: document.querySelectorAll("mjx-merror").length,
-    unspoken: containers.filter((c) => !(c.getAttribute("aria-label")
-      || c.querySelector("[aria-label]") || c.querySelector("mjx-assistive-mml"))).length,
+    unspoken: containers.filter((c) => !c.getAttribute("aria-label")).length,
     images: images.length,
     broken: images.filter((i) => !(i.complete && i.naturalWidth > 0)).map((i) => i.src),
-    text: document.querySelector("main") ? document.querySelector("main").innerText : "",
+    // What a reader reads: the page's prose, without code (which may show MyST on purpose).
+    text: (() => {
+      const main = document.querySelector("main");
+      if (!main) return "";
+      const prose = main.cloneNode(true);
+      prose.querySelectorAll("pre, code").forEach((e) => e.remove());
+      return prose.textContent;
+    })(),
   };
 }
 """
@@ -338,10 +342,11 @@ def test_every_page_in_chromium(book_build):
             violations = page.evaluate(_AXE_RUN)
             page.wait_for_load_state("networkidle")
             if page_file.parent.name == "book" and page_file.name[0].isdigit():
-                weights[path] = page.transferred[0]
+                weights[path] = _weights(page.transferred)
             if page_file == shot:
                 ARTIFACTS.mkdir(exist_ok=True)
                 page.screenshot(path=str(SCREENSHOT))
+                errors += _toggle_speech_from_the_menu(page)
             found_problems = _problems(found, errors, violations)
             moderate[path] = [
                 f"{v['id']} ({v['impact']})"
@@ -352,16 +357,54 @@ def test_every_page_in_chromium(book_build):
                 problems[path] = found_problems
             page.context.close()
         left = sorted(set(browser.left))
-    for path, size in sorted(weights.items()):
-        print(f"cold transfer {path}: {size / 1e6:.2f} MB")
+    for path, (first, speech) in sorted(weights.items()):
+        print(
+            f"cold transfer {path}: {first / 1e6:.2f} MB to show the page, "
+            f"+ {speech / 1e6:.2f} MB of speech data loaded once it is idle "
+            f"= {(first + speech) / 1e6:.2f} MB"
+        )
     minor = sorted({m for ms in moderate.values() for m in ms})
     print(f"checked {len(pages)} pages; axe moderate/minor findings: {minor or 'none'}")
     report = "\n".join(f"{path}:\n  " + "\n  ".join(p) for path, p in problems.items())
     assert not problems, f"{len(problems)} of {len(pages)} pages have problems:\n{report}"
     assert not left, f"requests left 127.0.0.1 (blocked): {left}"
-    heavy = {p: s for p, s in weights.items() if s > CHAPTER_PAGE_MAX_BYTES}
+    heavy = {p: w[0] for p, w in weights.items() if w[0] > CHAPTER_PAGE_MAX_BYTES}
     assert not heavy, f"chapter pages over {CHAPTER_PAGE_MAX_BYTES / 1e6} MB cold: {heavy}"
     assert SCREENSHOT.exists()
+
+
+# What book/_static/xentbook-mathjax.js loads once the page is typeset and idle.
+_SPEECH = re.compile(r"/_static/mathjax/(a11y/|sre/|input/mml\.js)")
+
+
+def _weights(transferred: list[tuple[str, int]]) -> tuple[int, int]:
+    """Bytes to show the page, and bytes of the speech data loaded after it."""
+    speech = sum(size for url, size in transferred if _SPEECH.search(url))
+    return sum(size for _, size in transferred) - speech, speech
+
+
+_FORMULAS_SHOWN = """
+() => Array.from(document.querySelectorAll("mjx-container")).every((c) =>
+  c.getBoundingClientRect().width > 0
+  && Array.from(c.querySelectorAll("mjx-c"))
+    .every((g) => getComputedStyle(g, "::before").content !== "none"))
+"""
+
+
+def _toggle_speech_from_the_menu(page) -> list[str]:
+    """Accessibility > Activate, off then on, from a formula's menu: no formula may vanish."""
+    problems = []
+    formula = page.locator("mjx-container").first
+    for _ in range(2):
+        formula.scroll_into_view_if_needed()
+        formula.click(button="right")
+        page.locator(".CtxtMenu_MenuItem", has_text="Accessibility").first.hover()
+        page.locator(".CtxtMenu_MenuItem", has_text="Activate").first.click()
+        page.evaluate("() => MathJax.startup.promise")
+        page.wait_for_timeout(500)
+        if not page.evaluate(_FORMULAS_SHOWN):
+            problems.append("formulas vanished after Accessibility > Activate in MathJax's menu")
+    return problems
 
 
 def _problems(found: dict, errors: list[str], violations: list[dict]) -> list[str]:
@@ -424,6 +467,10 @@ def _text_outputs(cell: dict, sanitize) -> list[tuple[str, str]]:
     return [(kind, sanitize(text)) for kind, text in found]
 
 
+_NOTEBOOK_OPEN = """
+() => { const app = window.jupyterapp; return app && app.shell.currentWidget
+  && app.shell.currentWidget.sessionContext; }
+"""
 _KERNEL_READY = """
 async () => {
   const panel = window.jupyterapp.shell.currentWidget;
@@ -431,15 +478,18 @@ async () => {
   await panel.sessionContext.session.kernel.info;
 }
 """
+_NOTEBOOK_JSON = "() => window.jupyterapp.shell.currentWidget.content.model.toJSON()"
 _ALL_RAN = """
 () => {
   const panel = window.jupyterapp.shell.currentWidget;
   const cells = panel.content.model.toJSON().cells.filter((c) => c.cell_type === "code");
-  return cells.every((c) => c.execution_count) && panel.sessionContext.kernelDisplayStatus === "idle";
+  const idle = panel.sessionContext.kernelDisplayStatus === "idle";
+  return idle && cells.every((c) => c.execution_count);
 }
 """
 _RENDERED_MARKDOWN = """
-() => Array.from(document.querySelectorAll(".jp-MarkdownCell .jp-RenderedMarkdown, .jp-MarkdownCell .jp-RenderedHTMLCommon")).map((e) => e.innerText).join("\\n")
+() => Array.from(document.querySelectorAll(".jp-MarkdownCell .jp-RenderedHTMLCommon"))
+  .map((e) => e.innerText).join("\\n")
 """
 
 
@@ -449,7 +499,7 @@ def test_every_chapter_runs_in_jupyterlite(book_build):
     sanitize = _sanitizer()
     chapters = sorted(p.relative_to(html).as_posix() for p in (html / "book").rglob("*.html"))
     links = {}
-    for page in chapters:
+    for page in chapters:  # every page that links to JupyterLite
         found = re.search(
             r'href="([^"]*lite/notebooks/index\.html\?path=([^"]+))"',
             (html / page).read_text(encoding="utf-8"),
@@ -466,21 +516,18 @@ def test_every_chapter_runs_in_jupyterlite(book_build):
     )
     results, failures = {}, []
     with _serve(html) as base, _Browser(base) as browser:
-        for page, notebook in sorted(links.items()):
+        for notebook in sorted(links.values()):
             tab = browser.page()
             start = time.perf_counter()
             tab.goto(f"{base}/lite/notebooks/index.html?path={notebook}", timeout=PAGE_TIMEOUT_MS)
-            tab.wait_for_function(
-                "() => window.jupyterapp && window.jupyterapp.shell.currentWidget && window.jupyterapp.shell.currentWidget.sessionContext",
-                timeout=PAGE_TIMEOUT_MS,
-            )
+            tab.wait_for_function(_NOTEBOOK_OPEN, timeout=PAGE_TIMEOUT_MS)
             tab.evaluate(_KERNEL_READY)
             ready = time.perf_counter() - start
             start = time.perf_counter()
             tab.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
             tab.wait_for_function(_ALL_RAN, timeout=RUN_ALL_TIMEOUT_MS, polling=500)
             ran = time.perf_counter() - start
-            got = tab.evaluate("() => window.jupyterapp.shell.currentWidget.content.model.toJSON()")
+            got = tab.evaluate(_NOTEBOOK_JSON)
             rendered = tab.evaluate(_RENDERED_MARKDOWN)
             tab.context.close()
             committed = json.loads((ROOT / notebook).read_text(encoding="utf-8"))
@@ -488,7 +535,7 @@ def test_every_chapter_runs_in_jupyterlite(book_build):
             have = [c for c in got["cells"] if c["cell_type"] == "code"]
             differ = [
                 i
-                for i, (w, h) in enumerate(zip(want, have))
+                for i, (w, h) in enumerate(zip(want, have, strict=False))
                 if _text_outputs(w, sanitize) != _text_outputs(h, sanitize)
             ]
             if len(want) != len(have) or differ:
@@ -510,7 +557,8 @@ def test_every_chapter_runs_in_jupyterlite(book_build):
         left = sorted(set(browser.left))
     for notebook, (ready, ran, cells, bad) in results.items():
         print(
-            f"JupyterLite {notebook}: kernel ready {ready:.1f} s, run all {ran:.1f} s, {cells - bad}/{cells} code cells match"
+            f"JupyterLite {notebook}: kernel ready {ready:.1f} s, run all {ran:.1f} s, "
+            f"{cells - bad}/{cells} code cells match"
         )
     assert not left, f"requests left 127.0.0.1 (blocked): {left}"
     assert not failures, "\n".join(failures)

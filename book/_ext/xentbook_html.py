@@ -20,7 +20,9 @@ from pathlib import Path
 # The theme's CSS already draws every Font Awesome icon with its web fonts; its 1.5 MB
 # script only swaps them for SVGs. Dropping the script keeps the icons and a third of a
 # chapter page's weight.
-_FONTAWESOME_JS = re.compile(r'<script[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*')
+_FONTAWESOME_JS = re.compile(
+    r'<script[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*'
+)
 
 
 def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
@@ -57,6 +59,8 @@ def _rewrite_pages(app, exception):
 
 
 def setup(app):
+    # After Sphinx's inline MathJax configuration (priority 500), before MathJax itself runs.
+    app.add_js_file("xentbook-mathjax.js", priority=501)
     app.connect("build-finished", _rewrite_pages)
     # Late priority: run after every other extension has adjusted the page's scripts.
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)

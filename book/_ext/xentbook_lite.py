@@ -99,7 +99,7 @@ def copy_pyodide(source: Path, target: Path) -> dict:
 def _write_wheel(out: Path, name: str, version: str, files: dict[str, bytes], requires=()) -> Path:
     """Write a pure-Python wheel holding ``files`` (archive path -> bytes)."""
     dist = f"{name}-{version}.dist-info"
-    meta = [f"Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+    meta = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
     meta += [f"Requires-Dist: {r}" for r in requires]
     files = dict(files)
     files[f"{dist}/METADATA"] = ("\n".join(meta) + "\n").encode()
@@ -211,8 +211,10 @@ def build_lite(app, exception) -> None:
         "comm": _lock_entry(installed_wheel(wheels, "comm"), ["comm"], ["traitlets"]),
         "myst-nb": _lock_entry(shim, ["myst_nb"], ["ipython"]),
     }
-    for entry, wheel in zip(extra.values(), (Path(app.xentbook_wheel), None, shim)):
-        source = wheel or wheels / entry["file_name"]
+    for entry in extra.values():
+        source = wheels / entry["file_name"]
+        if not source.exists():  # the xentbook wheel, built before the pages
+            source = Path(app.xentbook_wheel)
         shutil.copyfile(source, pyodide / entry["file_name"])
     lock["packages"] |= extra
     (pyodide / "pyodide-lock.json").write_text(json.dumps(lock, indent=1) + "\n")
