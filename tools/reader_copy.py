@@ -29,6 +29,7 @@ _GLUE_ROLE = re.compile(r"\{glue(?::(?:text|any|md))?\}`([^`]+)`")
 _ROLE = re.compile(r"\{([a-zA-Z][\w:-]*)\}`([^`]*)`")
 _FENCE_OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}[ \t]*(?P<arg>.*)$")
 _TARGET = re.compile(r"^\([\w.:-]+\)=\s*$")
+_NUMPY_SCALAR = re.compile(r"^np\.\w+\((.*)\)$")
 _EXPLICIT = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
 
 
@@ -69,8 +70,10 @@ def _format_glue(content: str, values: dict[str, str]) -> str:
             f"glue role `{content}` names no value glued in this notebook; glue it here "
             "(reader copies only resolve a notebook's own glue outputs)"
         )
+    # NumPy 2 writes scalars as `np.float64(0.5)`: the number is the literal inside.
+    plain = _NUMPY_SCALAR.sub(r"\1", values[key].strip())
     try:
-        value = literal_eval(values[key])
+        value = literal_eval(plain)
     except (SyntaxError, ValueError):
         value = values[key]
     if not spec:
