@@ -35,6 +35,9 @@ ROOT = Path(__file__).resolve().parents[2]
 PYODIDE_PINS = ROOT / "tools" / "pyodide"
 LITE = "lite"
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
+# What the Pyodide kernel installs as it starts, less its own two wheels (ipykernel and
+# pyodide_kernel, which it installs itself); all are in the served lock file.
+KERNEL_PACKAGES = ["micropip", "ssl", "sqlite3", "comm", "jedi", "ipython"]
 SHIM = '''"""The part of myst-nb a chapter uses in JupyterLite: ``glue`` (display only)."""
 
 import IPython
@@ -225,7 +228,12 @@ def build_lite(app, exception) -> None:
     config["jupyter-config-data"]["exposeAppInBrowser"] = "true"
     settings = config["jupyter-config-data"].setdefault("litePluginSettings", {})
     settings.setdefault(KERNEL_PLUGIN, {}).update(
-        {"pyodideUrl": "./static/pyodide/pyodide.js", "disablePyPIFallback": True}
+        {
+            "pyodideUrl": "./static/pyodide/pyodide.js",
+            "disablePyPIFallback": True,
+            # Loaded with Pyodide, side by side, instead of one by one by the kernel's start.
+            "loadPyodideOptions": {"packages": KERNEL_PACKAGES},
+        }
     )
     config_file.write_text(json.dumps(config, indent=2) + "\n")
     shutil.rmtree(staging)
