@@ -31,7 +31,25 @@ import sys
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+
+def _project_root() -> Path:
+    """The repository: this file's, or, when the book is a copy (as the student edition
+    builds it), the one the ``xentbook`` package is imported from."""
+    here = Path(__file__).resolve().parents[2]
+    if (here / "pyproject.toml").is_file():
+        return here
+    spec = importlib.util.find_spec("xentbook")
+    if spec is not None and spec.origin:
+        root = Path(spec.origin).resolve().parents[1]
+        if (root / "pyproject.toml").is_file():
+            return root
+    raise RuntimeError(
+        "xentbook_lite needs the xentbook repository (pyproject.toml, tools/): build the book "
+        "from a clone, or with the clone's `xentbook` importable (`pip install -e .`)"
+    )
+
+
+ROOT = _project_root()
 PYODIDE_PINS = ROOT / "tools" / "pyodide"
 LITE = "lite"
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
