@@ -1,5 +1,11 @@
-"""Sphinx extension for the xentbook site: drop the inline scripts Sphinx 7 duplicates.
+"""Sphinx extension for the xentbook site's HTML: fixes to what Sphinx and the theme write.
 
+Besides the duplicated scripts below, it loads book/_static/xentbook-mathjax.js (a spoken
+label for every formula), and after the build it drops two scripts no page needs (Font
+Awesome's, whose icons the theme's CSS already draws, and the search index outside the search
+page) and gives the bibliography list list items (see the comments by each).
+
+The duplicated scripts:
 Sphinx 7 (which Jupyter Book 1 requires) writes every inline ``<script>`` that an
 extension adds after the builder has started *twice*: ``Sphinx.add_js_file(None,
 body=...)`` stores it in the builder with the file name ``None`` and, when writing
@@ -13,6 +19,16 @@ cannot use, so this extension drops the second copy of each script on every page
 """
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
+
+# The theme's CSS already draws every Font Awesome icon with its web fonts; its 1.5 MB
+# script only swaps them for SVGs. Dropping the script keeps the icons and a third of a
+# chapter page's weight.
+_FONTAWESOME_JS = re.compile(
+    r'<script[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*'
+)
 
 
 def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
@@ -30,7 +46,38 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
+# The theme loads Sphinx's search index on every page for its search-as-you-type box; with
+# that box off (the default), only search.html uses it, which loads it itself.
+_SEARCH_SCRIPTS = re.compile(
+    r'<script src="[^"]*(_static/searchtools\.js|_static/language_data\.js|searchindex\.js)">'
+    r"</script>\s*"
+)
+
+# docutils marks each bibliography entry role="doc-biblioentry" inside a role="list": ARIA
+# deprecated that role, and a list must own list items (axe: aria-required-children, critical).
+_BIBLIOENTRY = ' role="doc-biblioentry"'
+
+
+def _rewrite_pages(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    search_as_you_type = (app.config.html_theme_options or {}).get("search_as_you_type")
+    for page in outdir.rglob("*.html"):
+        if outdir / "lite" in page.parents:
+            continue
+        text = page.read_text(encoding="utf-8")
+        lighter = _FONTAWESOME_JS.sub("", text).replace(_BIBLIOENTRY, ' role="listitem"')
+        if not search_as_you_type and page != outdir / "search.html":
+            lighter = _SEARCH_SCRIPTS.sub("", lighter)
+        if lighter != text:
+            page.write_text(lighter, encoding="utf-8")
+
+
 def setup(app):
+    # After Sphinx's inline MathJax configuration (priority 500), before MathJax itself runs.
+    app.add_js_file("xentbook-mathjax.js", priority=501)
+    app.connect("build-finished", _rewrite_pages)
     # Late priority: run after every other extension has adjusted the page's scripts.
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
