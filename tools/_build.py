@@ -18,6 +18,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+CHECKOUT = Path(__file__).resolve().parents[1]
 SKIP_DIRS = {"_build", ".ipynb_checkpoints", "__pycache__", ".jupyter_cache", "jupyter_execute"}
 
 # Injected into the single-page HTML before printing: every solution dropdown open, code and
@@ -70,7 +71,7 @@ def _default_source() -> Path:
     here = Path.cwd()
     if (here / "_toc.yml").exists():
         return here
-    return Path(__file__).resolve().parents[1]
+    return CHECKOUT
 
 
 def copy_sources(root: Path, copy: Path) -> None:
@@ -99,7 +100,11 @@ def build(project: Path, out: Path, builder: str = "html", strict: bool = False)
     cmd += ["--builder", builder]
     if strict:
         cmd += ["-W", "-n", "--keep-going"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    # The API appendix imports xentbook: the checkout these tools sit in provides it.
+    path = os.pathsep.join(filter(None, [str(CHECKOUT), os.environ.get("PYTHONPATH")]))
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": path}
+    )
     if proc.returncode != 0:
         log = (proc.stdout + proc.stderr)[-4000:]
         raise ValueError(f"`jupyter-book build` of {project} failed ({builder}):\n{log}")
