@@ -113,7 +113,7 @@ def build(project: Path, out: Path, builder: str = "html", strict: bool = False)
 
 def chromium() -> str:
     """The Chromium executable, or a ValueError saying how to install it."""
-    for name in ("chromium", "chromium-browser", "google-chrome"):
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
         found = shutil.which(name)
         if found:
             return found
