@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 from tools._book import Chapter, cells, chapters, source
-from tools._build import project_root
+from tools._build import CHECKOUT, project_root
 from tools.exam_bank import load, objectives_of, to_markdown, validate
 
 __all__ = ["PACK", "export_figures", "figure_cells", "instructor_pack", "main"]
@@ -35,8 +35,11 @@ PACK = "instructor-pack"
 # PNG exports are drawn at this multiple of the resolution of the book's own figure images.
 PNG_SCALE = 2.5
 
-# Run first in each chapter's kernel: figures stay open after plt.show so they can be saved.
+# Run first in each chapter's kernel: the checkout's xentbook, as the book build uses, and
+# figures that stay open after plt.show so they can be saved.
 _SETUP = """\
+import sys
+sys.path.insert(0, {checkout!r})
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as _xb_plt
@@ -93,7 +96,7 @@ def _draw(notebook: Path, names: dict[int, str], out: Path) -> None:
     from nbclient import NotebookClient
 
     run = nbformat.v4.new_notebook()
-    run.cells.append(nbformat.v4.new_code_cell(_SETUP))
+    run.cells.append(nbformat.v4.new_code_cell(_SETUP.format(checkout=str(CHECKOUT))))
     for index, cell in enumerate(cells(notebook)):
         if cell["cell_type"] != "code":
             continue
