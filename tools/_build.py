@@ -100,15 +100,17 @@ def build(project: Path, out: Path, builder: str = "html", strict: bool = False)
     cmd += ["--builder", builder]
     if strict:
         cmd += ["-W", "-n", "--keep-going"]
-    # The API appendix imports xentbook: the checkout these tools sit in provides it.
-    path = os.pathsep.join(filter(None, [str(CHECKOUT), os.environ.get("PYTHONPATH")]))
-    proc = subprocess.run(
-        cmd, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": path}
-    )
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=build_env())
     if proc.returncode != 0:
         log = (proc.stdout + proc.stderr)[-4000:]
         raise ValueError(f"`jupyter-book build` of {project} failed ({builder}):\n{log}")
     return out / "_build" / builder
+
+
+def build_env() -> dict[str, str]:
+    """The environment for jupyter-book: the API appendix imports this checkout's xentbook."""
+    path = os.pathsep.join(filter(None, [str(CHECKOUT), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path}
 
 
 def chromium() -> str:

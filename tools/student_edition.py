@@ -32,7 +32,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools._build import copy_sources, jupyter_book, project_root
+from tools._build import build_env, copy_sources, jupyter_book, project_root
 
 __all__ = [
     "StrippedBook",
@@ -386,7 +386,7 @@ def _build_html(copy: Path, build: Path, target: Path, strict: bool) -> int:
     cmd = [jupyter_book(), "build", str(copy), "--path-output", str(build)]
     if strict:
         cmd += ["-W", "-n", "--keep-going"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=build_env())
     built = build / "_build" / "html"
     if built.exists():
         # With --keep-going a build that warned still wrote every page: keep them to look at.
