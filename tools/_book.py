@@ -46,7 +46,8 @@ class Chapter:
             text = source(cell)
             if cell["cell_type"] == "markdown" and "Learning objectives" in text:
                 block = text.split("Learning objectives", 1)[1].split("\n:::", 1)[0]
-                items = re.split(r"^- ", block, flags=re.M)[1:]
+                # A bulleted or a numbered list: "- ..." or "1. ...".
+                items = re.split(r"^(?:[-*]|\d+[.)]) ", block, flags=re.M)[1:]
                 return [" ".join(item.split()) for item in items]
         return []
 
