@@ -96,9 +96,9 @@ def test_every_figure_is_exported_from_the_plotting_code(pack):
             count += 1
             svg = ET.parse(figures / f"{name}.svg").getroot()
             assert svg.tag.endswith("svg")
-            # Vector output of matplotlib, not an embedded bitmap.
-            assert svg.iter("{http://www.w3.org/2000/svg}path")
-            assert not list(svg.iter("{http://www.w3.org/2000/svg}image")), name
+            # Matplotlib's vector output: axes, ticks and lines are paths (an image plot may
+            # also embed its pixels).
+            assert list(svg.iter("{http://www.w3.org/2000/svg}path")), name
             png = (figures / f"{name}.png").read_bytes()
             width = int.from_bytes(png[16:20], "big")
             shown = _book_png_width(cell)
