@@ -1,19 +1,29 @@
-"""Tests for xentbook.teach: solutions are cut cleanly, and none leaks into the student edition."""
+"""Tests for tools.student_edition: solutions are cut cleanly and none reaches the students."""
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pytest
+from book_text import (
+    BOOK,
+    ROOT,
+    cell_text,
+    cells,
+    html_text,
+    instructor_notebooks,
+    outputs,
+    phrases,
+    solution_content,
+    squash,
+)
 from conftest import notebook_errors
 
-from xentbook.teach import (
+from tools.student_edition import (
     PLACEHOLDER,
     main,
     strip_markdown,
@@ -21,10 +31,6 @@ from xentbook.teach import (
     student_edition,
     unlink_labels,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
-BOOK = ROOT / "book"
-
 
 # --- Markdown ---------------------------------------------------------------------------
 
@@ -126,20 +132,29 @@ def test_strip_notebook_placeholder_at_the_end_and_untagged_directives():
 # --- the command line -------------------------------------------------------------------
 
 
-def test_help_runs_without_matplotlib():
+def test_help_runs_from_a_clone_without_matplotlib():
     code = (
-        "import sys, xentbook.teach as t\n"
-        "assert 'matplotlib' not in sys.modules, 'teach must not import matplotlib'\n"
-        "t.main(['--help'])\n"
+        "import sys, runpy\n"
+        "sys.argv = ['student_edition', '--help']\n"
+        "try:\n"
+        "    runpy.run_module('tools.student_edition', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "assert 'matplotlib' not in sys.modules, 'the tool must not import matplotlib'\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
-    assert "student-edition" in proc.stdout
+    assert "OUT/notebooks/" in proc.stdout
+
+
+def test_xentbook_teach_is_gone():
+    # Book tooling lives in tools/, outside the numerical package.
+    assert not (ROOT / "xentbook" / "teach.py").exists()
 
 
 def test_wrong_source_is_a_clear_error(tmp_path, capsys):
     with pytest.raises(SystemExit):
-        main(["student-edition", str(tmp_path / "out"), "--source", str(tmp_path)])
+        main([str(tmp_path / "out"), "--source", str(tmp_path)])
     assert "is not the book's project folder" in capsys.readouterr().err
 
 
@@ -149,86 +164,8 @@ def test_wrong_source_is_a_clear_error(tmp_path, capsys):
 @pytest.fixture(scope="module")
 def edition(tmp_path_factory):
     out = tmp_path_factory.mktemp("student")
-    code = student_edition(out, source=ROOT, strict=True)
+    code = student_edition(out, source=ROOT, pdf=False, strict=True)
     return code, out
-
-
-def _instructor_notebooks() -> list[Path]:
-    return sorted(p for p in BOOK.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-
-
-def _cells(path: Path) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8"))["cells"]
-
-
-def _text(cell: dict) -> str:
-    source = cell["source"]
-    return source if isinstance(source, str) else "".join(source)
-
-
-def _outputs(cell: dict) -> str:
-    parts = []
-    for out in cell.get("outputs", []):
-        text = out.get("text") or out.get("data", {}).get("text/plain", "")
-        parts.append(text if isinstance(text, str) else "".join(text))
-    return "".join(parts)
-
-
-def _squash(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _phrases(text: str) -> set[str]:
-    """Runs of six or more plain words: they survive the trip from MyST to HTML unchanged."""
-    plain = re.sub(r"\$[^$]*\$|\{[a-z:-]+\}`[^`]*`|`[^`]*`|[*_]", " ", text)
-    found = set()
-    for line in plain.splitlines():
-        for run in re.findall(r"(?:[A-Za-z][A-Za-z'-]*,? ){5,}[A-Za-z][A-Za-z'-]*", line):
-            found.add(_squash(run))
-    return found
-
-
-def _solution_content() -> tuple[set[str], set[str]]:
-    """Distinctive code/output lines and prose phrases of every solution cell in the book."""
-    public = []
-    secret_cells = []
-    for nb in _instructor_notebooks():
-        for cell in _cells(nb):
-            is_secret = "solution" in cell.get("metadata", {}).get("tags", [])
-            (secret_cells if is_secret else public).append(cell)
-    # Text that is public anyway: the other cells, the Markdown pages, and the package's
-    # docstrings and messages (the API appendix shows them, self-check output included).
-    elsewhere = [p.read_text(encoding="utf-8") for p in BOOK.rglob("*.md")]
-    elsewhere += [p.read_text(encoding="utf-8") for p in (ROOT / "xentbook").rglob("*.py")]
-    public_text = _squash(" ".join([_text(c) + " " + _outputs(c) for c in public] + elsewhere))
-    lines, phrases = set(), set()
-    for cell in secret_cells:
-        if cell["cell_type"] == "code":
-            for line in (_text(cell) + "\n" + _outputs(cell)).splitlines():
-                line = _squash(line)
-                if len(line) >= 20 and line not in public_text:
-                    lines.add(line)
-        else:
-            phrases |= {p for p in _phrases(_text(cell)) if p not in public_text}
-    return lines, phrases
-
-
-def _html_text(folder: Path) -> dict[str, str]:
-    """Each page's visible text, with Sphinx's curly quotes made straight again."""
-    pages = {}
-    for page in sorted(folder.rglob("*.html")):
-        if "_static" in page.parts:
-            continue
-        raw = page.read_text(encoding="utf-8")
-        raw = re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S)
-        # Inline tags (code highlighting, links) vanish; block tags separate words.
-        raw = re.sub(r"</?(?:span|a|em|strong|code|sup|sub)\b[^>]*>", "", raw)
-        text = html.unescape(re.sub(r"<[^>]+>", " ", raw)).translate(_STRAIGHT)
-        pages[page.relative_to(folder).as_posix()] = _squash(text)
-    return pages
-
-
-_STRAIGHT = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 
 
 @pytest.mark.build
@@ -241,14 +178,14 @@ def test_student_edition_builds_cleanly(edition):
 @pytest.mark.build
 def test_student_notebooks_are_valid_and_keep_the_exercises(edition):
     _, out = edition
-    for original in _instructor_notebooks():
+    for original in instructor_notebooks():
         student = out / "notebooks" / original.relative_to(BOOK)
         assert student.exists(), f"{student.name} is missing from the student edition"
         nb = nbformat.read(student, as_version=4)
         nbformat.validate(nb)
         tags = [c.metadata.get("tags", []) for c in nb.cells]
         assert not any("solution" in t for t in tags)
-        exercises = [c for c in _cells(original) if "exercise" in c["metadata"].get("tags", [])]
+        exercises = [c for c in cells(original) if "exercise" in c["metadata"].get("tags", [])]
         assert sum("exercise" in t for t in tags) == len(exercises)
 
 
@@ -265,9 +202,9 @@ def test_student_notebooks_run_top_to_bottom(edition, tmp_path):
 @pytest.mark.build
 def test_no_solution_leaks_into_the_notebooks(edition):
     _, out = edition
-    lines, phrases = _solution_content()
+    lines, phrases = solution_content()
     for nb in sorted((out / "notebooks").rglob("*.ipynb")):
-        text = _squash(" ".join(_text(c) + " " + _outputs(c) for c in _cells(nb)))
+        text = squash(" ".join(cell_text(c) + " " + outputs(c) for c in cells(nb)))
         for marker in ("{solution}", "{solution-start}", "{solution-end}"):
             assert marker not in text, f"{nb.name} still holds {marker}"
         leaked = sorted(s for s in lines | phrases if s in text)
@@ -277,8 +214,8 @@ def test_no_solution_leaks_into_the_notebooks(edition):
 @pytest.mark.build
 def test_no_solution_leaks_into_the_html(edition):
     _, out = edition
-    lines, phrases = _solution_content()
-    pages = _html_text(out / "html")
+    lines, phrases = solution_content()
+    pages = html_text(out / "html")
     for name, text in pages.items():
         leaked = sorted(s for s in lines | phrases if s in text)
         assert not leaked, f"{name} leaks solution text: {leaked[:5]}"
@@ -295,13 +232,13 @@ def test_no_solution_leaks_into_the_html(edition):
 def test_exercises_are_still_in_the_html(edition):
     # The leak test above is only meaningful if book prose reaches the text it searches.
     _, out = edition
-    pages = _html_text(out / "html")
+    pages = html_text(out / "html")
     all_text = " ".join(pages.values())
-    for nb in _instructor_notebooks():
-        for cell in _cells(nb):
+    for nb in instructor_notebooks():
+        for cell in cells(nb):
             if "exercise" in cell["metadata"].get("tags", []):
-                label = re.search(r":label:\s*(\S+)", _text(cell))
+                label = re.search(r":label:\s*(\S+)", cell_text(cell))
                 assert label, f"an exercise in {nb.name} has no label"
                 assert any(label[1] in (out / "html" / p).read_text() for p in pages)
-                for phrase in _phrases(_text(cell)):
+                for phrase in phrases(cell_text(cell)):
                     assert phrase in all_text, f"exercise text missing: {phrase}"

@@ -1,26 +1,23 @@
-"""Teaching tools: build the student edition of the book.
+"""The student edition of the book: every chapter and problem set without its solutions.
 
-The instructor edition is the normal build. The student edition leaves the solutions
-out::
+The instructor edition is the normal build. From the root of a clone::
 
-    python -m xentbook.teach student-edition OUT
+    python -m tools.student_edition OUT
 
 writes
 
-* ``OUT/notebooks/``: every chapter notebook with its solution cells removed. The
-  exercise cells stay; where a removed solution held code, one empty code cell
-  (``# Your solution here``) is left for the student to work in;
+* ``OUT/notebooks/``: every notebook of the book (chapters and ``problems/``) with its
+  solution cells removed. The exercise cells stay; where a removed solution held code, one
+  empty code cell (``# Your solution here``) is left for the student to work in;
 * ``OUT/html/``: the book built from a copy of its sources with the same solution cells
   removed, and ``{solution}`` directives and ``{solution-start}``...``{solution-end}``
-  blocks cut from every Markdown page and cell.
+  blocks cut from every Markdown page and cell;
+* ``OUT/xentbook-student.pdf``: that book printed whole (see :mod:`tools.pdf`).
 
 It relies on the book's tagging convention: every cell that is part of a solution (the
 Markdown ``{solution}`` cell, or the gated ``{solution-start}``, code and
 ``{solution-end}`` cells) carries the cell tag ``solution``. References to a removed
 solution's label become plain text, so the student build has no dangling links.
-
-The module needs only the standard library (notebooks are JSON) and the
-``jupyter-book`` command for the HTML.
 """
 
 from __future__ import annotations
@@ -35,18 +32,21 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tools._build import build_env, copy_sources, jupyter_book, project_root
+
 __all__ = [
     "StrippedBook",
     "main",
     "strip_markdown",
     "strip_notebook",
     "student_edition",
+    "student_notebook",
+    "student_sources",
     "unlink_labels",
 ]
 
 SOLUTION_TAG = "solution"
 PLACEHOLDER = "# Your solution here"
-_SKIP_DIRS = {"_build", ".ipynb_checkpoints", "__pycache__", ".jupyter_cache", "jupyter_execute"}
 
 # An opening fence of a solution directive: ```{solution} ex-1, :::{solution-start} ex-1 ...
 _SOLUTION_FENCE = re.compile(
@@ -83,7 +83,7 @@ def strip_markdown(text: str) -> tuple[str, list[str], int]:
 
     Examples
     --------
-    >>> from xentbook.teach import strip_markdown
+    >>> from tools.student_edition import strip_markdown
     >>> page = (
     ...     "Try it.\\n\\n```{solution} ex-1\\n:label: sol-1\\nThe answer is 42.\\n```\\nDone.\\n"
     ... )
@@ -162,7 +162,7 @@ def strip_notebook(notebook: dict) -> tuple[dict, StrippedBook]:
 
     Examples
     --------
-    >>> from xentbook.teach import strip_notebook
+    >>> from tools.student_edition import strip_notebook
     >>> nb = {
     ...     "cells": [
     ...         {"cell_type": "markdown", "metadata": {"tags": ["exercise"]}, "source": "Do it."},
@@ -235,7 +235,7 @@ def unlink_labels(text: str, labels: set[str]) -> str:
 
     Examples
     --------
-    >>> from xentbook.teach import unlink_labels
+    >>> from tools.student_edition import unlink_labels
     >>> unlink_labels("See {ref}`the answer <sol-1>` and {ref}`sol-1`.", {"sol-1"})
     'See the answer and the solution.'
     """
@@ -254,20 +254,28 @@ def unlink_labels(text: str, labels: set[str]) -> str:
 
 
 def student_edition(
-    out: Path, *, source: Path | None = None, html: bool = True, strict: bool = False
+    out: Path,
+    *,
+    source: Path | None = None,
+    html: bool = True,
+    pdf: bool = True,
+    strict: bool = False,
 ) -> int:
-    """Write the student edition: ``out/notebooks`` and (unless ``html`` is False) ``out/html``.
+    """Write the student edition: notebooks, and unless switched off, HTML and PDF.
 
     Parameters
     ----------
     out : Path
-        The output folder; its ``notebooks`` and ``html`` subfolders are replaced.
+        The output folder; its ``notebooks`` and ``html`` subfolders and its
+        ``xentbook-student.pdf`` are replaced.
     source : Path, optional
         The project folder holding ``_config.yml``, ``_toc.yml`` and ``book/``. By
         default the current folder if it holds a ``_toc.yml``, else the checkout that
         this module lives in.
     html : bool
         Also build the HTML with ``jupyter-book`` (the slow part).
+    pdf : bool
+        Also print the whole student book to ``out/xentbook-student.pdf`` (needs Chromium).
     strict : bool
         Build with ``-W -n --keep-going``, failing on any warning, as the tests do.
 
@@ -276,18 +284,11 @@ def student_edition(
     int
         0 on success, else the exit code of the failed ``jupyter-book build``.
     """
-    root = Path(source) if source else _default_source()
-    if not (root / "_toc.yml").exists() or not (root / "book").is_dir():
-        raise ValueError(
-            f"`source` {root} is not the book's project folder (it needs _toc.yml and book/); "
-            "run from the root of a clone or pass --source."
-        )
+    root = project_root(source)
     out = Path(out)
     with tempfile.TemporaryDirectory(prefix="xentbook-student-") as tmp:
         copy = Path(tmp) / "book-src"
-        _copy_sources(root, copy)
-        report = _strip_tree(copy / "book")
-        _mark_student_title(copy / "_config.yml")
+        report = student_sources(root, copy)
         notebooks = out / "notebooks"
         _replace_dir(notebooks)
         for nb in sorted((copy / "book").rglob("*.ipynb")):
@@ -299,25 +300,33 @@ def student_edition(
             f"({report.solution_cells} solution cells removed, {report.placeholders} "
             f"'{PLACEHOLDER}' cells left for the student)"
         )
-        if not html:
-            return 0
-        return _build_html(copy, Path(tmp) / "build", out / "html", strict)
+        code = _build_html(copy, Path(tmp) / "build", out / "html", strict) if html else 0
+        if pdf and code == 0:
+            from tools.pdf import book_pdf  # the PDF tool reuses this module's stripping
+
+            written = book_pdf(copy, out / STUDENT_PDF, strict=strict)
+            print(f"student pdf: {written}")
+        return code
 
 
-def _default_source() -> Path:
-    here = Path.cwd()
-    if (here / "_toc.yml").exists():
-        return here
-    return Path(__file__).resolve().parents[1]
+STUDENT_PDF = "xentbook-student.pdf"
 
 
-def _copy_sources(root: Path, copy: Path) -> None:
-    copy.mkdir(parents=True)
-    for name in ("_config.yml", "_toc.yml"):
-        shutil.copyfile(root / name, copy / name)
-    shutil.copytree(
-        root / "book", copy / "book", ignore=lambda _dir, names: _SKIP_DIRS & set(names)
-    )
+def student_sources(root: Path, copy: Path) -> StrippedBook:
+    """Copy the book's sources from ``root`` to ``copy`` and make them the student edition."""
+    copy_sources(root, copy)
+    report = _strip_tree(copy / "book")
+    _mark_student_title(copy / "_config.yml")
+    return report
+
+
+def student_notebook(notebook: dict) -> tuple[dict, StrippedBook]:
+    """The one place a book notebook becomes the student's copy.
+
+    Every notebook of the student edition (chapters and problem sets alike, on the site, in
+    the PDF and in the download folder) passes through here once.
+    """
+    return strip_notebook(notebook)
 
 
 def _strip_tree(book: Path) -> StrippedBook:
@@ -327,7 +336,7 @@ def _strip_tree(book: Path) -> StrippedBook:
     pages = sorted(book.rglob("*.md"))
     stripped = {}
     for path in notebooks:
-        student, report = strip_notebook(json.loads(path.read_text(encoding="utf-8")))
+        student, report = student_notebook(json.loads(path.read_text(encoding="utf-8")))
         stripped[path] = student
         _add(total, report)
     texts = {}
@@ -373,16 +382,11 @@ def _replace_dir(path: Path) -> None:
     path.mkdir(parents=True)
 
 
-def _jupyter_book() -> str:
-    beside = Path(sys.executable).with_name("jupyter-book")
-    return str(beside) if beside.exists() else (shutil.which("jupyter-book") or "jupyter-book")
-
-
 def _build_html(copy: Path, build: Path, target: Path, strict: bool) -> int:
-    cmd = [_jupyter_book(), "build", str(copy), "--path-output", str(build)]
+    cmd = [jupyter_book(), "build", str(copy), "--path-output", str(build)]
     if strict:
         cmd += ["-W", "-n", "--keep-going"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=build_env())
     built = build / "_build" / "html"
     if built.exists():
         # With --keep-going a build that warned still wrote every page: keep them to look at.
@@ -398,32 +402,29 @@ def _build_html(copy: Path, build: Path, target: Path, strict: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The command line: ``python -m xentbook.teach student-edition OUT``."""
+    """The command line: ``python -m tools.student_edition OUT``."""
     parser = argparse.ArgumentParser(
-        prog="python -m xentbook.teach",
-        description="Teaching tools for xentbook. The instructor edition is the normal "
-        "build (jupyter-book build .); this builds the edition for students.",
+        prog="python -m tools.student_edition",
+        description="Write the student edition of the book: OUT/notebooks/ (every notebook "
+        "without its solution cells; an empty '# Your solution here' cell replaces each code "
+        "solution), OUT/html/ (the book built without solutions) and OUT/xentbook-student.pdf. "
+        "The instructor edition is the normal build (jupyter-book build .).",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    student = commands.add_parser(
-        "student-edition",
-        help="write OUT/notebooks and OUT/html without solutions",
-        description="Write the student edition: OUT/notebooks/ (every chapter without its "
-        "solution cells; an empty '# Your solution here' cell replaces each code solution) "
-        "and OUT/html/ (the book built without solutions).",
-    )
-    student.add_argument("out", type=Path, metavar="OUT", help="output folder")
-    student.add_argument(
+    parser.add_argument("out", type=Path, metavar="OUT", help="output folder")
+    parser.add_argument(
         "--source",
         type=Path,
         default=None,
         help="the project folder with _config.yml, _toc.yml and book/ "
         "(default: the current folder)",
     )
-    student.add_argument(
-        "--no-html", action="store_true", help="write the notebooks only; skip the HTML build"
+    parser.add_argument(
+        "--no-html",
+        action="store_true",
+        help="write the notebooks only; skip the HTML build and the PDF",
     )
-    student.add_argument(
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    parser.add_argument(
         "--strict",
         action="store_true",
         help="build with -W -n --keep-going and fail on any warning",
@@ -431,11 +432,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return student_edition(
-            args.out, source=args.source, html=not args.no_html, strict=args.strict
+            args.out,
+            source=args.source,
+            html=not args.no_html,
+            pdf=not (args.no_html or args.no_pdf),
+            strict=args.strict,
         )
     except ValueError as exc:
         parser.error(str(exc))
-    return 2
 
 
 if __name__ == "__main__":
