@@ -8,7 +8,8 @@ writes
 
 * ``OUT/notebooks/``: every notebook of the book (chapters and ``problems/``) with its
   solution cells removed. The exercise cells stay; where a removed solution held code, one
-  empty code cell (``# Your solution here``) is left for the student to work in;
+  empty code cell (``# Your solution here``) is left for the student to work in. They are
+  reader copies (:mod:`tools.reader_copy`): numbers show as values, exercises as Markdown;
 * ``OUT/html/``: the book built from a copy of its sources with the same solution cells
   removed, and ``{solution}`` directives and ``{solution-start}``...``{solution-end}``
   blocks cut from every Markdown page and cell;
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools._build import build_env, copy_sources, jupyter_book, project_root
+from tools.reader_copy import reader_notebook
 
 __all__ = [
     "StrippedBook",
@@ -294,7 +296,9 @@ def student_edition(
         for nb in sorted((copy / "book").rglob("*.ipynb")):
             target = notebooks / nb.relative_to(copy / "book")
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(nb, target)
+            # What a student opens shows values and plain Markdown, not MyST roles.
+            reader = reader_notebook(json.loads(nb.read_text(encoding="utf-8")))
+            target.write_text(json.dumps(reader, indent=1, ensure_ascii=False) + "\n", "utf-8")
         print(
             f"student notebooks: {report.notebooks} written to {notebooks} "
             f"({report.solution_cells} solution cells removed, {report.placeholders} "
