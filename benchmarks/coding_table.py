@@ -24,18 +24,12 @@ import xentbook as xb
 
 N_LETTERS = 100_000
 SEED = 2024
-LANGUAGES = ("english", "french", "german", "spanish")
 
 
-def sample_letters(p: np.ndarray, letters: tuple[str, ...], n: int, seed: int) -> str:
-    rng = np.random.default_rng(seed)
-    return "".join(letters[i] for i in rng.choice(len(letters), size=n, p=p))
-
-
-def table_rows(text: str, letters: tuple[str, ...], p: np.ndarray) -> list[tuple]:
+def table_rows(text: str, letters: tuple[str, ...]) -> list[tuple]:
     rows = []
     n = len(text)
-    for language in LANGUAGES:
+    for language, cost in xb.language_table("english").items():
         _, q = xb.letter_frequencies(language)
         shannon = len(xb.shannon_code(q, letters).encode(text)) / n
         huffman = len(xb.huffman_code(q, letters).encode(text)) / n
@@ -44,13 +38,13 @@ def table_rows(text: str, letters: tuple[str, ...], p: np.ndarray) -> list[tuple
         rows.append(
             (
                 language.capitalize(),
-                float(xb.entropy(p, base=2)),
-                float(xb.cross_entropy(p, q, base=2)),
+                cost.entropy,
+                cost.cross_entropy,
                 float(ideal),
                 shannon,
                 huffman,
                 arithmetic,
-                float(xb.kl_divergence(p, q, base=2)),
+                cost.kl_divergence,
             )
         )
     return rows
@@ -110,12 +104,12 @@ def print_timings(n: int, seconds: dict[str, float]) -> None:
 def main() -> None:
     args = parser(__doc__.splitlines()[0]).parse_args()
     letters, p = xb.letter_frequencies("english")
-    text = sample_letters(p, letters, N_LETTERS, SEED)
+    text = "".join(xb.letter_sample("english", N_LETTERS, seed=SEED))
     print(
         f"P = English letter frequencies; {N_LETTERS:,} letters sampled with seed {SEED}; "
         "all values in bits per letter.\n"
     )
-    rows = table_rows(text, letters, p)
+    rows = table_rows(text, letters)
     print_table(rows)
     seconds = timings(text, letters, p)
     print_timings(len(text), seconds)
