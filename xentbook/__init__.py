@@ -19,6 +19,7 @@ from ._losses import (
     softmax_cross_entropy_grad,
 )
 from ._softmax import log_softmax, logsumexp, softmax
+from ._threads import get_num_threads, num_threads
 
 __version__ = "0.1.0"
 
@@ -55,6 +56,7 @@ __all__ = [
     "entropy",
     "fit_logistic_regression",
     "fit_softmax_regression",
+    "get_num_threads",
     "huffman_code",
     "kl_divergence",
     "letter_frequencies",
@@ -65,6 +67,7 @@ __all__ = [
     "multiclass_data",
     "nll_loss",
     "normalize",
+    "num_threads",
     "one_hot",
     "shannon_code",
     "shannon_code_lengths",
