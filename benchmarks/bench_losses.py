@@ -4,8 +4,10 @@ Run from the repository root:
 
     python benchmarks/bench_losses.py            # best of 5 runs per entry
     python benchmarks/bench_losses.py --repeat 9
+    python benchmarks/bench_losses.py --json losses.json
 
-It prints one table measured in one run. Times are the best of ``--repeat`` runs
+It prints one table measured in one run (and with ``--json PATH`` also writes it
+as JSON). Times are the best of ``--repeat`` runs
 (wall clock). "floor" is one streaming read of the input (``x.sum()``): no
 single-pass algorithm can beat it. Peak extra memory is what a call allocates on
 top of its inputs: tracemalloc for NumPy-based code, and for PyTorch the largest
@@ -15,18 +17,18 @@ test: it asserts nothing, so that slow machines still get their numbers.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
 import subprocess
 import sys
 import tempfile
-import time
 import tracemalloc
+from functools import partial
 
 import numpy as np
 import scipy.special
 import scipy.stats
+from _bench import best_of, elapsed, parser, write_json
 
 import xentbook as xb
 
@@ -36,17 +38,6 @@ except ImportError:  # the table then says n/a
     torch = None
 
 MB = 1e6
-
-
-def best_time(fn, repeat):
-    """Best wall-clock time of ``repeat`` calls, after one warm-up call."""
-    fn()
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def peak_numpy_memory(fn):
@@ -148,7 +139,7 @@ def information_rows(repeat):
 
 
 def measure(name, fn, kind, repeat):
-    seconds = best_time(fn, repeat)
+    seconds = best_of(fn, repeat).seconds
     if kind == "numpy":
         memory = peak_numpy_memory(fn)
     elif kind == "torch":
@@ -159,7 +150,7 @@ def measure(name, fn, kind, repeat):
 
 
 def import_rows(repeat):
-    """Best wall time of fresh interpreters importing numpy, and importing xentbook.
+    """Best wall time of fresh interpreters importing numpy, and importing xentbook, per setting.
 
     The two alternate, so that load from other processes hits both alike. Two
     settings: the environment as it is, and with a bytecode cache in a temporary
@@ -174,48 +165,83 @@ def import_rows(repeat):
         for _ in range(repeat):
             for setting, module in best:
                 cmd = [sys.executable, "-c", f"import {module}"]
-                start = time.perf_counter()
-                subprocess.run(cmd, check=True, env=settings[setting])
-                seconds = time.perf_counter() - start
-                best[setting, module] = min(best[setting, module], seconds)
-    return best
+                run = elapsed(partial(subprocess.run, cmd, check=True, env=settings[setting]))
+                best[setting, module] = min(best[setting, module], run.seconds)
+    return [
+        {
+            "setting": setting,
+            "numpy_seconds": best[setting, "numpy"],
+            "xentbook_seconds": best[setting, "xentbook"],
+            "ratio": best[setting, "xentbook"] / best[setting, "numpy"],
+        }
+        for setting in settings
+    ]
 
 
-def print_table(title, size, rows, reference):
+def block(title, size, rows, reference):
     """One block of the table; ratios are to ``reference`` (PyTorch where present)."""
     ref_time = {n: s for n, s, _ in rows}.get(reference)
-    print(f"\n{title}  (input {size / MB:.0f} MB)")
+    return {
+        "title": title,
+        "input_bytes": size,
+        "reference": reference,
+        "rows": [
+            {
+                "implementation": name,
+                "seconds": seconds,
+                "ratio": seconds / ref_time if ref_time else None,
+                "peak_extra_bytes": memory,
+                "peak_extra_fraction": None if memory is None else memory / size,
+            }
+            for name, seconds, memory in rows
+        ],
+    }
+
+
+def print_block(b):
+    print(f"\n{b['title']}  (input {b['input_bytes'] / MB:.0f} MB)")
     print(f"  {'implementation':<26}{'time':>10}{'ratio':>9}{'peak extra memory':>22}")
-    for name, seconds, memory in rows:
-        ratio = f"{seconds / ref_time:.2f}x" if ref_time else "n/a"
-        mem = "-" if memory is None else f"{memory / MB:8.1f} MB ({100 * memory / size:5.1f}%)"
-        print(f"  {name:<26}{seconds * 1e3:8.1f} ms{ratio:>9}{mem:>22}")
+    for r in b["rows"]:
+        ratio = "n/a" if r["ratio"] is None else f"{r['ratio']:.2f}x"
+        memory, fraction = r["peak_extra_bytes"], r["peak_extra_fraction"]
+        mem = "-" if memory is None else f"{memory / MB:8.1f} MB ({100 * fraction:5.1f}%)"
+        print(f"  {r['implementation']:<26}{r['seconds'] * 1e3:8.1f} ms{ratio:>9}{mem:>22}")
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5, help="runs per entry (best is kept)")
-    args = parser.parse_args()
+    cli = parser(__doc__.splitlines()[0])
+    cli.add_argument("--repeat", type=int, default=5, help="runs per entry (best is kept)")
+    args = cli.parse_args()
+    environment = {
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "torch": torch.__version__ if torch else None,
+        "torch_threads": torch.get_num_threads() if torch else None,
+        "cpus": os.cpu_count(),
+        "repeat": args.repeat,
+    }
+    threads = f" ({torch.get_num_threads()} threads)" if torch else ""
     print(
         f"numpy {np.__version__}, scipy {scipy.__version__}, "
-        f"torch {torch.__version__ if torch else 'not installed'}"
-        f"{f' ({torch.get_num_threads()} threads)' if torch else ''}, "
+        f"torch {environment['torch'] or 'not installed'}{threads}, "
         f"{os.cpu_count()} CPUs; best of {args.repeat}"
     )
 
     title, size, rows = cross_entropy_rows(args.repeat)
-    print_table(title, size, rows, "torch CPU" if torch else "xentbook")
+    blocks = [block(title, size, rows, "torch CPU" if torch else "xentbook")]
+    print_block(blocks[-1])
     for title, size, rows in information_rows(args.repeat):
-        print_table(title + " (ratio to scipy)", size, rows, "scipy.stats.entropy")
+        blocks.append(block(title + " (ratio to scipy)", size, rows, "scipy.stats.entropy"))
+        print_block(blocks[-1])
 
-    best = import_rows(max(args.repeat, 20))
+    imports = import_rows(max(args.repeat, 20))
     print("\nimport time (fresh interpreter, best run)")
-    for setting in ("as configured", "with bytecode cache"):
-        numpy_s, xentbook_s = best[setting, "numpy"], best[setting, "xentbook"]
+    for row in imports:
         print(
-            f"  {setting:<20} import numpy {numpy_s * 1e3:6.1f} ms, "
-            f"import xentbook {xentbook_s * 1e3:6.1f} ms ({xentbook_s / numpy_s:.2f}x numpy)"
+            f"  {row['setting']:<20} import numpy {row['numpy_seconds'] * 1e3:6.1f} ms, "
+            f"import xentbook {row['xentbook_seconds'] * 1e3:6.1f} ms ({row['ratio']:.2f}x numpy)"
         )
+    write_json(args.json, {"environment": environment, "blocks": blocks, "imports": imports})
 
 
 if __name__ == "__main__":
