@@ -244,3 +244,34 @@ def test_threads_that_cannot_start_fall_back_to_the_calling_thread(many_blocks, 
     monkeypatch.setattr(threading.Thread, "start", cannot_start)
     with xb.num_threads(4):
         assert xb.softmax(x).tobytes() == expected.tobytes()
+
+
+# --- Memory: every thread's scratch counts towards the engine's 5% bound ------------------------
+
+
+def test_peak_extra_memory_with_threads_is_at_most_5_percent(monkeypatch):
+    import tracemalloc
+
+    monkeypatch.setattr(_threads, "available_cpus", lambda: 16)
+    used = []
+    ordered_map = _threads.ordered_map
+    monkeypatch.setattr(_threads, "ordered_map", lambda *a: used.append(a[2]) or ordered_map(*a))
+    rng = np.random.default_rng(10)
+    x = rng.standard_normal((25_000, 1000), dtype=np.float32)  # 100 MB
+    t = rng.integers(0, 1000, 25_000)
+    p = np.full_like(x, 1 / 1000)
+    calls = {
+        "softmax_cross_entropy": lambda: xb.softmax_cross_entropy(t, x, reduction="none"),
+        "probabilities": lambda: xb.softmax_cross_entropy(p, x, label_smoothing=0.1),
+        "grad": lambda: xb.softmax_cross_entropy_grad(t, x),
+        "log_softmax": lambda: xb.log_softmax(x),
+    }
+    for name, call in calls.items():
+        tracemalloc.start()
+        try:
+            result = call()
+            extra = tracemalloc.get_traced_memory()[1] - np.asarray(result).nbytes
+        finally:
+            tracemalloc.stop()
+        assert extra <= 0.05 * x.nbytes, f"{name}: {extra / 1e6:.1f} MB"
+    assert min(used) >= 2  # the bound held with threads really running

@@ -39,10 +39,12 @@ from . import _validation as v
 # temporaries stay in the L2/L3 caches, and the Python overhead per block stays small.
 BLOCK_ELEMENTS = 1 << 17
 
-# Elements each thread must get before a second thread joins in: below this, the
-# cost of handing blocks to the pool (tens of microseconds) outweighs the gain.
-# Measured with benchmarks/bench_threshold.py; see benchmarks/README.md.
-THREAD_ELEMENTS = 1 << 19
+# Elements each thread must get before it joins in. A thread's working memory
+# (its scratch and a block's temporaries) is at most about 4 blocks, so with 80
+# blocks of input per thread all threads together stay within 5% of the input.
+# This is far above where a second thread starts to pay for itself in time (a
+# few blocks: handing a block to the pool costs tens of microseconds).
+THREAD_ELEMENTS = 80 * BLOCK_ELEMENTS
 
 
 class Block(NamedTuple):
