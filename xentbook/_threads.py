@@ -25,6 +25,7 @@ ENVIRONMENT_VARIABLE = "XENTBOOK_NUM_THREADS"
 _lock = threading.Lock()
 _limit: int | None = None  # set by num_threads; None: the environment or the CPUs decide
 _pool: ThreadPoolExecutor | None = None
+_pool_pid = 0  # the process that started the pool: a forked child needs its own
 _inside = threading.local()  # marks a thread that is running tasks of ordered_map
 
 
@@ -186,14 +187,15 @@ def ordered_map(task, count: int, participants: int, state) -> list:
 
 def _submit(function, n: int) -> list:
     """Start ``function`` on ``n`` pool threads, as many as can start (none in Pyodide)."""
-    global _pool
+    global _pool, _pool_pid
     futures = []
     with _lock:
         try:
-            if _pool is None or _pool._max_workers < n:
-                if _pool is not None:
+            if _pool is None or _pool._max_workers < n or _pool_pid != os.getpid():
+                if _pool is not None and _pool_pid == os.getpid():
                     _pool.shutdown(wait=False)  # its queued work still runs
                 _pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix="xentbook")
+                _pool_pid = os.getpid()
             for _ in range(n):
                 futures.append(_pool.submit(function))
         except RuntimeError:
