@@ -113,7 +113,9 @@ class num_threads:  # a function to users; a class so that it is also a context 
 
     Examples
     --------
-    A loss computed on one thread and on every thread is the same number, bit for bit.
+    A loss computed under a limit of one thread and under the default is the same
+    number, bit for bit (this input is small enough to stay on the calling thread
+    anyway; the tests check large ones):
 
     >>> import numpy as np
     >>> import xentbook as xb
