@@ -2,23 +2,27 @@
 
 Run from the repository root:
 
-    python benchmarks/bench_losses.py            # best of 5 runs per entry
-    python benchmarks/bench_losses.py --repeat 9
+    python benchmarks/bench_losses.py            # median of 9 interleaved rounds
+    python benchmarks/bench_losses.py --repeat 15
     python benchmarks/bench_losses.py --json losses.json
 
 It prints one table measured in one run (and with ``--json PATH`` also writes it
-as JSON). Times are the best of ``--repeat`` runs
-(wall clock). "floor" is one streaming read of the input (``x.sum()``): no
-single-pass algorithm can beat it. Peak extra memory is what a call allocates on
-top of its inputs: tracemalloc for NumPy-based code, and for PyTorch the largest
-allocation torch.profiler sees (its log_softmax output). The script is not a
-test: it asserts nothing, so that slow machines still get their numbers.
-"""
+as JSON), with the load average before and after. Each round runs every entry of
+a case once, in turn, and an entry's time is its median over the rounds, so that
+drift in the machine's load hits every entry alike. xentbook runs on one thread
+and on every thread it may use; torch on one thread and at its default (the
+reference of the ratios). "floor" is one streaming read of the input
+(``x.sum()``): no single-pass algorithm can beat it. Peak extra memory is what a
+call allocates on top of its inputs: tracemalloc for NumPy-based code, and for
+PyTorch the largest allocation torch.profiler sees (its log_softmax output). The
+script is not a test: it asserts nothing, so that slow machines still get their
+numbers."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,7 +32,7 @@ from functools import partial
 import numpy as np
 import scipy.special
 import scipy.stats
-from _bench import best_of, elapsed, parser, write_json
+from _bench import elapsed, parser, write_json
 
 import xentbook as xb
 
@@ -38,6 +42,7 @@ except ImportError:  # the table then says n/a
     torch = None
 
 MB = 1e6
+TORCH = "torch, default threads"
 
 
 def peak_numpy_memory(fn):
@@ -93,25 +98,100 @@ def naive_kl(p, q):
         return np.where(p > 0, p * np.log(p / q), 0).sum(axis=1)
 
 
-def cross_entropy_rows(repeat):
+def with_threads(n, fn):
+    """``fn`` run with xentbook limited to ``n`` threads."""
+
+    def call():
+        with xb.num_threads(n):
+            return fn()
+
+    return call
+
+
+def with_torch_threads(n, fn):
+    """``fn`` run with torch limited to ``n`` threads (its default put back afterwards)."""
+
+    def call():
+        default = torch.get_num_threads()
+        torch.set_num_threads(n)
+        try:
+            return fn()
+        finally:
+            torch.set_num_threads(default)
+
+    return call
+
+
+def xentbook_entries(fn):
+    """xentbook on one thread and on every thread it may use."""
+    return [
+        ("xentbook, 1 thread", with_threads(1, fn), "numpy"),
+        (f"xentbook, {xb.get_num_threads()} threads", fn, "numpy"),
+    ]
+
+
+def torch_entries(fn):
+    """torch on one thread and at its default thread count (the reference)."""
+    if torch is None:
+        return []
+    return [
+        ("torch, 1 thread", with_torch_threads(1, fn), "torch"),
+        (TORCH, fn, "torch"),
+    ]
+
+
+def cross_entropy_blocks(repeat):
+    """The cross-entropy cases: f32 and f64 index targets, soft targets, and the gradient."""
     rng = np.random.default_rng(0)
     x = rng.standard_normal((100_000, 1000), dtype=np.float32)
     t = rng.integers(0, 1000, 100_000)
-    size = x.nbytes
-    entries = [
-        ("xentbook", lambda: xb.softmax_cross_entropy(t, x), "numpy"),
+    x64 = x.astype(np.float64)
+    w = rng.uniform(0.5, 2.0, 1000).astype(np.float32)
+    p = rng.random((100_000, 1000), dtype=np.float32)
+    p /= p.sum(axis=1, keepdims=True)
+    if torch is not None:
+        xt, tt, x64t = torch.from_numpy(x), torch.from_numpy(t), torch.from_numpy(x64)
+        pt, wt = torch.from_numpy(p), torch.from_numpy(w)
+        ce = torch.nn.functional.cross_entropy
+    cases = []
+
+    entries = xentbook_entries(lambda: xb.softmax_cross_entropy(t, x))
+    entries += torch_entries(lambda: ce(xt, tt))
+    entries += [
         ("naive numpy", lambda: naive_cross_entropy(t, x), "numpy"),
         ("scipy log_softmax", lambda: scipy_cross_entropy(t, x), "numpy"),
+        ("floor: x.sum()", lambda: x.sum(), None),
     ]
-    if torch is not None:
-        xt, tt = torch.from_numpy(x), torch.from_numpy(t)
-        entries.append(("torch CPU", lambda: torch.nn.functional.cross_entropy(xt, tt), "torch"))
-    entries.append(("floor: x.sum()", lambda: x.sum(), None))
-    return (
-        "softmax_cross_entropy float32 100000x1000, index targets, mean",
-        size,
-        [measure(name, fn, kind, repeat) for name, fn, kind in entries],
+    cases.append(("softmax_cross_entropy float32 100000x1000, index targets, mean", x, entries))
+
+    entries = xentbook_entries(lambda: xb.softmax_cross_entropy(t, x64))
+    entries += torch_entries(lambda: ce(x64t, tt))
+    entries += [("floor: x.sum()", lambda: x64.sum(), None)]
+    cases.append(("softmax_cross_entropy float64 100000x1000, index targets, mean", x64, entries))
+
+    entries = xentbook_entries(
+        lambda: xb.softmax_cross_entropy(p, x, weight=w, label_smoothing=0.1)
     )
+    entries += torch_entries(lambda: ce(xt, pt, weight=wt, label_smoothing=0.1))
+    entries += [("floor: x.sum() + p.sum()", lambda: x.sum() + p.sum(), None)]
+    title = "softmax_cross_entropy float32 100000x1000, probability targets, weights, smoothing 0.1"
+    cases.append((title, x, entries))
+
+    def torch_forward_backward():
+        leaf = xt.detach().requires_grad_()
+        ce(leaf, tt).backward()
+        return leaf.grad
+
+    entries = xentbook_entries(lambda: xb.softmax_cross_entropy_grad(t, x))
+    entries += torch_entries(torch_forward_backward) if torch is not None else []
+    entries += [("floor: x.sum()", lambda: x.sum(), None)]
+    cases.append(("softmax_cross_entropy_grad float32 100000x1000 (torch: autograd)", x, entries))
+
+    reference = TORCH if torch is not None else "xentbook, 1 thread"
+    return [
+        block(title, data.nbytes, measure_interleaved(entries, repeat), reference)
+        for title, data, entries in cases
+    ]
 
 
 def information_rows(repeat):
@@ -121,32 +201,44 @@ def information_rows(repeat):
     q = rng.random((2000, 20_000))
     q /= q.sum(axis=1, keepdims=True)
     entropy = [
-        ("xentbook", lambda: xb.entropy(p), "numpy"),
+        *xentbook_entries(lambda: xb.entropy(p)),
         ("naive numpy", lambda: naive_entropy(p), "numpy"),
         ("scipy.stats.entropy", lambda: scipy.stats.entropy(p, axis=1), "numpy"),
         ("floor: p.sum()", lambda: p.sum(), None),
     ]
     kl = [
-        ("xentbook", lambda: xb.kl_divergence(p, q), "numpy"),
+        *xentbook_entries(lambda: xb.kl_divergence(p, q)),
         ("naive numpy", lambda: naive_kl(p, q), "numpy"),
         ("scipy.stats.entropy", lambda: scipy.stats.entropy(p, q, axis=1), "numpy"),
         ("floor: p.sum() + q.sum()", lambda: p.sum() + q.sum(), None),
     ]
     return [
-        ("entropy float64 2000x20000", p.nbytes, [measure(*e, repeat) for e in entropy]),
-        ("kl_divergence float64 2000x20000", 2 * p.nbytes, [measure(*e, repeat) for e in kl]),
+        ("entropy float64 2000x20000", p.nbytes, measure_interleaved(entropy, repeat)),
+        ("kl_divergence float64 2000x20000", 2 * p.nbytes, measure_interleaved(kl, repeat)),
     ]
 
 
-def measure(name, fn, kind, repeat):
-    seconds = best_of(fn, repeat).seconds
+def measure_interleaved(entries, repeat):
+    """Median time of each entry over ``repeat`` rounds that run every entry once in turn,
+    so that drift in the machine's load hits every entry alike; then each one's memory."""
+    for _, fn, _ in entries:
+        fn()  # warm-up
+    times = [[] for _ in entries]
+    for _ in range(repeat):
+        for seconds, (_, fn, _) in zip(times, entries, strict=True):
+            seconds.append(elapsed(fn).seconds)
+    return [
+        (name, statistics.median(seconds), peak_memory(fn, kind))
+        for seconds, (name, fn, kind) in zip(times, entries, strict=True)
+    ]
+
+
+def peak_memory(fn, kind):
     if kind == "numpy":
-        memory = peak_numpy_memory(fn)
-    elif kind == "torch":
-        memory = peak_torch_memory(fn)
-    else:
-        memory = None
-    return name, seconds, memory
+        return peak_numpy_memory(fn)
+    if kind == "torch":
+        return peak_torch_memory(fn)
+    return None
 
 
 def import_rows(repeat):
@@ -208,31 +300,50 @@ def print_block(b):
         print(f"  {r['implementation']:<26}{r['seconds'] * 1e3:8.1f} ms{ratio:>9}{mem:>22}")
 
 
+def speedups(blocks):
+    """Time on one thread over time on every thread, for each xentbook block."""
+    result = {}
+    for b in blocks:
+        rows = {r["implementation"]: r["seconds"] for r in b["rows"]}
+        many = rows.get(f"xentbook, {xb.get_num_threads()} threads")
+        if many and "xentbook, 1 thread" in rows:
+            result[b["title"]] = rows["xentbook, 1 thread"] / many
+    return result
+
+
 def main():
     cli = parser(__doc__.splitlines()[0])
-    cli.add_argument("--repeat", type=int, default=5, help="runs per entry (best is kept)")
+    cli.add_argument("--repeat", type=int, default=9, help="interleaved rounds (median kept)")
     args = cli.parse_args()
     environment = {
         "numpy": np.__version__,
         "scipy": scipy.__version__,
         "torch": torch.__version__ if torch else None,
         "torch_threads": torch.get_num_threads() if torch else None,
+        "xentbook_threads": xb.get_num_threads(),
         "cpus": os.cpu_count(),
         "repeat": args.repeat,
+        "load_average_before": os.getloadavg(),
     }
     threads = f" ({torch.get_num_threads()} threads)" if torch else ""
     print(
         f"numpy {np.__version__}, scipy {scipy.__version__}, "
         f"torch {environment['torch'] or 'not installed'}{threads}, "
-        f"{os.cpu_count()} CPUs; best of {args.repeat}"
+        f"xentbook {xb.get_num_threads()} threads, {os.cpu_count()} CPUs; "
+        f"median of {args.repeat} interleaved rounds"
     )
+    print("load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
-    title, size, rows = cross_entropy_rows(args.repeat)
-    blocks = [block(title, size, rows, "torch CPU" if torch else "xentbook")]
-    print_block(blocks[-1])
+    blocks = cross_entropy_blocks(args.repeat)
+    for b in blocks:
+        print_block(b)
     for title, size, rows in information_rows(args.repeat):
         blocks.append(block(title + " (ratio to scipy)", size, rows, "scipy.stats.entropy"))
         print_block(blocks[-1])
+    gains = speedups(blocks)
+    print(f"\nspeed-up of {xb.get_num_threads()} threads over 1 thread")
+    for title, gain in gains.items():
+        print(f"  {gain:5.2f}x  {title}")
 
     imports = import_rows(max(args.repeat, 20))
     print("\nimport time (fresh interpreter, best run)")
@@ -241,7 +352,12 @@ def main():
             f"  {row['setting']:<20} import numpy {row['numpy_seconds'] * 1e3:6.1f} ms, "
             f"import xentbook {row['xentbook_seconds'] * 1e3:6.1f} ms ({row['ratio']:.2f}x numpy)"
         )
-    write_json(args.json, {"environment": environment, "blocks": blocks, "imports": imports})
+    environment["load_average_after"] = os.getloadavg()
+    print("load average (1, 5, 15 min) after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    write_json(
+        args.json,
+        {"environment": environment, "blocks": blocks, "speedups": gains, "imports": imports},
+    )
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from ._losses import (
     softmax_cross_entropy_grad,
 )
 from ._softmax import log_softmax, logsumexp, softmax
+from ._threads import get_num_threads, num_threads
 
 __version__ = "0.1.0"
 
@@ -86,6 +87,7 @@ __all__ = [
     "fit_logistic_regression",
     "fit_softmax_regression",
     "fit_temperature",
+    "get_num_threads",
     "huffman_code",
     "kl_divergence",
     "language_table",
@@ -98,6 +100,7 @@ __all__ = [
     "multiclass_data",
     "nll_loss",
     "normalize",
+    "num_threads",
     "one_hot",
     "reliability_curve",
     "shannon_code",

@@ -621,26 +621,35 @@ class _Target:
         """The reduced loss, summed block by block (per-block partials combined in order)."""
         lg = self.logits
         dtype = lg.values.dtype
-        buffer = rows.scratch(lg.values, keep_shift=True)
+        shape, ax = lg.values.shape, lg.axis
+        scratch = lambda: rows.scratch(lg.values, keep_shift=True)  # noqa: E731
         if reduction == "none":
-            out = np.empty(rows.kept_shape(lg.values.shape, lg.axis), dtype=dtype)
-            for block in rows.blocks(lg.values.shape, lg.axis):
+            out = np.empty(rows.kept_shape(shape, ax), dtype=dtype)
+
+            def write(block, buffer):
                 out[block.rows] = self.block_losses(block, buffer).losses
-            return np.squeeze(out, lg.axis)[()]
-        totals, weights = [], []
-        for block in rows.blocks(lg.values.shape, lg.axis):
+
+            rows.run(write, shape, ax, scratch)
+            return np.squeeze(out, ax)[()]
+
+        def partial_sums(block, buffer):
             partial = self.block_losses(block, buffer)
-            totals.append(partial.losses.sum(dtype=np.float64))
-            weights.append(partial.weight)
-        return _reduce(np.array(totals), reduction, math.fsum(weights), dtype)
+            return partial.losses.sum(dtype=np.float64), partial.weight
+
+        partials = rows.run(partial_sums, shape, ax, scratch)
+        totals = np.array([total for total, _ in partials])
+        return _reduce(totals, reduction, math.fsum(weight for _, weight in partials), dtype)
 
     def gradient(self, reduction: str) -> np.ndarray:
         lg = self.logits
         grad = np.empty(lg.values.shape, dtype=lg.values.dtype)
         scale = self.grad_scale(reduction)
-        buffer = rows.scratch(lg.values)
-        for block in rows.blocks(lg.values.shape, lg.axis):
-            self.block_gradient(block, buffer, scale, grad)
+        rows.run(
+            lambda block, buffer: self.block_gradient(block, buffer, scale, grad),
+            lg.values.shape,
+            lg.axis,
+            lambda: rows.scratch(lg.values),
+        )
         return grad
 
     def grad_scale(self, reduction: str):

@@ -9,8 +9,9 @@ are gathered chunk by chunk before the chunks are read again.
 
 Blocks are independent: each one computes into its own slice of the output, or
 into a per-block partial result that the caller combines in block order. The
-only working memory, the ``scratch`` buffer, belongs to one call. So the blocks
-could run on a pool of threads without changing a single bit of the result.
+only working memory, the ``scratch`` buffer, belongs to one thread. So :func:`run`
+spreads the blocks over a pool of threads (see :mod:`xentbook._threads`) without
+changing a single bit of the result.
 
 :func:`scan` gives the softmax statistics of a block; the shift ``x - m`` by the
 row maximum ``m`` (at index ``a``), its exponentials, and
@@ -31,11 +32,19 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import _threads
 from . import _validation as v
 
 # Elements per block (512 KiB of float32, 1 MiB of float64): a block and its
 # temporaries stay in the L2/L3 caches, and the Python overhead per block stays small.
 BLOCK_ELEMENTS = 1 << 17
+
+# Elements each thread must get before it joins in. A thread's working memory
+# (its scratch and a block's temporaries) is at most about 4 blocks, so with 80
+# blocks of input per thread all threads together stay within 5% of the input.
+# This is far above where a second thread starts to pay for itself in time (a
+# few blocks: handing a block to the pool costs tens of microseconds).
+THREAD_ELEMENTS = 80 * BLOCK_ELEMENTS
 
 
 class Block(NamedTuple):
@@ -230,15 +239,31 @@ def _shift_exp(chunk, maximum, buffer, keep_shift):
     return (shift if keep_shift else None), exp
 
 
+def run(work, shape: tuple, ax: int, state=lambda: None) -> list:
+    """``[work(block, s) for block in blocks(shape, ax)]``, the blocks spread over threads.
+
+    ``state()`` makes one thread's scratch ``s`` (see :func:`scratch`). The results
+    come back in block order, so partial sums combined in that order do not depend
+    on the number of threads. Work writing into an output touches only its block's
+    rows. Small inputs stay on the calling thread (see ``THREAD_ELEMENTS``).
+    """
+    tiles = list(blocks(shape, ax))
+    participants = min(_threads.get_num_threads(), len(tiles), math.prod(shape) // THREAD_ELEMENTS)
+    return _threads.ordered_map(lambda i, s: work(tiles[i], s), len(tiles), participants, state)
+
+
 def sum_rows(terms, arrays: tuple, ax: int, out: np.ndarray) -> np.ndarray:
     """Fill the keepdims ``out`` with the row sums of ``terms(*arrays)``, block by block.
 
     ``terms`` maps chunks of the (equally shaped) ``arrays`` to the summands; the
     chunks of a long row are summed one after the other, in order.
     """
-    out.fill(0)
-    for block in blocks(arrays[0].shape, ax):
+
+    def work(block, _):
         total = out[block.rows]
+        total.fill(0)
         for index in block.chunks:
             total += terms(*(a[index] for a in arrays)).sum(axis=ax, keepdims=True)
+
+    run(work, arrays[0].shape, ax)
     return out

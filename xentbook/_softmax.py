@@ -89,10 +89,12 @@ def logsumexp(x: npt.ArrayLike, *, axis: int = -1):
     arr = v.to_float_array(x, "x")
     ax = v.check_axis(axis, arr.ndim)
     out = np.full(rows.kept_shape(arr.shape, ax), -np.inf, dtype=arr.dtype)
-    buffer = rows.scratch(arr)
-    for block in rows.blocks(arr.shape, ax):
+
+    def work(block, buffer):
         stats, _ = rows.scan(arr, block, ax, "x", buffer)
         out[block.rows] = stats.maximum + np.log1p(stats.tail)
+
+    rows.run(work, arr.shape, ax, lambda: rows.scratch(arr))
     return np.squeeze(out, ax)[()]
 
 
@@ -151,12 +153,14 @@ def log_softmax(logits: npt.ArrayLike, *, axis: int = -1):
     arr = v.to_float_array(logits, "logits")
     ax = v.check_axis(axis, arr.ndim)
     out = np.empty(arr.shape, dtype=arr.dtype)
-    buffer = rows.scratch(arr, keep_shift=True)
-    for block in rows.blocks(arr.shape, ax):
+
+    def work(block, buffer):
         stats, parts = rows.scan(arr, block, ax, "logits", buffer, keep_shift=True)
         tail = np.log1p(stats.tail)
         for part in parts:
             np.subtract(part.shift, tail, out=out[part.index])
+
+    rows.run(work, arr.shape, ax, lambda: rows.scratch(arr, keep_shift=True))
     return out
 
 
@@ -214,10 +218,12 @@ def softmax(logits: npt.ArrayLike, *, axis: int = -1):
     arr = v.to_float_array(logits, "logits")
     ax = v.check_axis(axis, arr.ndim)
     out = np.empty(arr.shape, dtype=arr.dtype)
-    buffer = rows.scratch(arr)
-    for block in rows.blocks(arr.shape, ax):
+
+    def work(block, buffer):
         stats, parts = rows.scan(arr, block, ax, "logits", buffer)
         for part in parts:
             rows.place(part.exp, part.argmax, 1, ax)
             np.divide(part.exp, 1 + stats.tail, out=out[part.index])
+
+    rows.run(work, arr.shape, ax, lambda: rows.scratch(arr))
     return out
