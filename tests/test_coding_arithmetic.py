@@ -24,6 +24,14 @@ steps = st.lists(
 )
 
 
+def encode(intervals) -> bytes:
+    """Range-code the intervals, one ``(cum, freq, total)`` step each; return the code."""
+    encoder = RangeEncoder()
+    for cum, freq, total in intervals:
+        encoder.encode(cum, freq, total)
+    return encoder.finish()
+
+
 def decode(code: bytes, intervals):
     """Decode with the encoder's intervals; return the targets found, checking each."""
     decoder = RangeDecoder(code)
@@ -37,10 +45,7 @@ def decode(code: bytes, intervals):
 @settings(max_examples=200, deadline=None)
 @given(steps)
 def test_round_trip_of_any_intervals(intervals):
-    encoder = RangeEncoder()
-    for cum, freq, total in intervals:
-        encoder.encode(cum, freq, total)
-    code = encoder.finish()
+    code = encode(intervals)
     # The decoder reads exactly the bytes the encoder wrote: compress relies on this to
     # tell a truncated or extended payload.
     assert decode(code, intervals).pos == len(code)
@@ -51,10 +56,7 @@ def test_round_trip_of_any_intervals(intervals):
 def test_code_length_is_the_surprisal_plus_a_few_bytes(intervals):
     # Arithmetic coding's bound: -log2 of the product of the symbols' shares, plus the
     # rounding (tiny for totals far below 2**64) and the bytes that end the code.
-    encoder = RangeEncoder()
-    for cum, freq, total in intervals:
-        encoder.encode(cum, freq, total)
-    code = encoder.finish().rstrip(b"\0")
+    code = encode(intervals).rstrip(b"\0")
     surprisal = math.fsum(math.log2(total / freq) for _, freq, total in intervals)
     assert 8 * len(code) <= surprisal + 16
     decode(code, intervals)  # dropping trailing zero bytes loses nothing

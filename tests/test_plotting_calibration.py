@@ -10,12 +10,6 @@ import xentbook as xb
 from xentbook import plotting as xp
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 def test_reliability_diagram_bars_are_the_curve():
     rng = np.random.default_rng(0)
     probs = xb.softmax(3 * rng.normal(size=(300, 4)))

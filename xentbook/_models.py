@@ -111,18 +111,16 @@ def fit_logistic_regression(
     X, y = _check_data(X, y)
     lr, steps = _check_schedule(lr, steps)
     target = y.astype(np.float64)
-    w = np.zeros(X.shape[1])
-    b = 0.0
-    losses = np.empty(steps + 1)
-    for step in range(steps + 1):
-        z = X @ w + b
-        losses[step] = binary_cross_entropy_with_logits(target, z)
-        if step == steps:
-            break
-        g = binary_cross_entropy_with_logits_grad(target, z)
-        w -= lr * (X.T @ g)
-        b -= lr * float(g.sum())
-    return LinearFit(w, b, losses)
+    w, b, losses = _gradient_descent(
+        X,
+        np.zeros(X.shape[1]),
+        np.zeros(()),
+        lambda z: binary_cross_entropy_with_logits(target, z),
+        lambda z: binary_cross_entropy_with_logits_grad(target, z),
+        lr,
+        steps,
+    )
+    return LinearFit(w, float(b), losses)
 
 
 def fit_softmax_regression(
@@ -200,18 +198,36 @@ def fit_softmax_regression(
     k = int(y.max()) + 1 if num_classes is None else v.check_integer(num_classes, "num_classes", 2)
     lr, steps = _check_schedule(lr, steps)
     options = {"weight": weight, "label_smoothing": label_smoothing}
-    W = np.zeros((X.shape[1], k))
-    b = np.zeros(k)
+    return LinearFit(
+        *_gradient_descent(
+            X,
+            np.zeros((X.shape[1], k)),
+            np.zeros(k),
+            lambda Z: softmax_cross_entropy(y, Z, **options),
+            lambda Z: softmax_cross_entropy_grad(y, Z, **options),
+            lr,
+            steps,
+        )
+    )
+
+
+def _gradient_descent(X, w, b, loss, grad, lr, steps):
+    """Full-batch gradient descent on the logits ``X @ w + b``, updating ``w`` and ``b`` in place.
+
+    ``loss(z)`` and ``grad(z)`` give the loss and its gradient with respect to the
+    logits ``z``; the chain rule through the linear map gives those of ``w`` and ``b``.
+    Returns ``w``, ``b`` and the losses before training and after each step.
+    """
     losses = np.empty(steps + 1)
     for step in range(steps + 1):
-        Z = X @ W + b
-        losses[step] = softmax_cross_entropy(y, Z, **options)
+        z = X @ w + b
+        losses[step] = loss(z)
         if step == steps:
             break
-        G = softmax_cross_entropy_grad(y, Z, **options)
-        W -= lr * (X.T @ G)
-        b -= lr * G.sum(axis=0)
-    return LinearFit(W, b, losses)
+        g = grad(z)
+        w -= lr * (X.T @ g)
+        b -= lr * g.sum(axis=0)
+    return w, b, losses
 
 
 def _check_data(X, y):

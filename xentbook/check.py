@@ -71,6 +71,9 @@ _PAIR_NO_WARNING = (
     "keep only the outcomes with p_i > 0, and return inf at once if one of them has "
     "q_i = 0, so that the log never sees 0."
 )
+_PAIR_EPSILON_FIX = (
+    "Leave out the terms with p_i = 0, and let a zero q_i for an outcome that happens give +inf."
+)
 
 
 @dataclass(frozen=True)
@@ -308,15 +311,7 @@ def cross_entropy(fn: Callable) -> bool:
         lambda p, q: xb.cross_entropy(p, q),
         _pair_cases(),
         (
-            _infinite,
-            _zero_log_zero,
-            _epsilon,
-            _swapped,
-            _averaged,
-            _in_bits,
-            _in_log10,
-            _negated,
-            _nearly,
+            *_PAIR_DIAGNOSES,
             _same_as(lambda p, q: xb.kl_divergence(p, q), "KL(p ‖ q); cross-entropy is H(p) + KL"),
             _same_as(lambda p, q: xb.entropy(p), "the entropy H(p): the model q was left out"),
         ),
@@ -327,8 +322,7 @@ def cross_entropy(fn: Callable) -> bool:
         epsilon=_Epsilon(
             lambda args, eps: -np.sum(args[0] * np.log(args[1] + eps)),
             "-sum p_i log(q_i + eps)",
-            "Leave out the terms with p_i = 0, and let a zero q_i for an outcome that "
-            "happens give +inf.",
+            _PAIR_EPSILON_FIX,
         ),
     )
     return _run(spec, fn)
@@ -379,15 +373,7 @@ def kl_divergence(fn: Callable) -> bool:
         lambda p, q: xb.kl_divergence(p, q),
         _pair_cases(),
         (
-            _infinite,
-            _zero_log_zero,
-            _epsilon,
-            _swapped,
-            _averaged,
-            _in_bits,
-            _in_log10,
-            _negated,
-            _nearly,
+            *_PAIR_DIAGNOSES,
             _same_as(
                 lambda p, q: xb.cross_entropy(p, q),
                 "the cross-entropy H(p, q); KL(p ‖ q) = H(p, q) - H(p) = sum p_i log(p_i / q_i)",
@@ -400,8 +386,7 @@ def kl_divergence(fn: Callable) -> bool:
         epsilon=_Epsilon(
             lambda args, eps: np.sum(args[0] * np.log((args[0] + eps) / (args[1] + eps))),
             "sum p_i log((p_i + eps) / (q_i + eps))",
-            "Leave out the terms with p_i = 0, and let a zero q_i for an outcome that "
-            "happens give +inf.",
+            _PAIR_EPSILON_FIX,
         ),
     )
     return _run(spec, fn)
@@ -1054,3 +1039,17 @@ def _not_normalized_log(spec, args, expected, actual):
     if _is(actual, z) or _is(actual, z - z.max()):
         return "subtract log(sum(exp(z))) (the log-sum-exp) so the probabilities sum to 1."
     return None
+
+
+# The mistakes looked for in both functions of a truth p and a model q (cross-entropy, KL).
+_PAIR_DIAGNOSES = (
+    _infinite,
+    _zero_log_zero,
+    _epsilon,
+    _swapped,
+    _averaged,
+    _in_bits,
+    _in_log10,
+    _negated,
+    _nearly,
+)

@@ -49,18 +49,22 @@ class Counts:
         self.tables = [{} for _ in range(order + 1)]
         self.masks = [(1 << (8 * k)) - 1 for k in range(order + 1)]
 
+    def _seen_contexts(self, history: int, top: int):
+        """Yield ``(k, weights)`` for the contexts of order ``top`` down to 0 seen so far."""
+        tables, masks = self.tables, self.masks
+        for k in range(top, -1, -1):
+            weights = tables[k].get(history & masks[k])
+            if weights is not None:
+                yield k, weights
+
     def encode(self, x: int, history: int, top: int, emit) -> int:
         """Call ``emit(cum, freq, total)`` for each step that codes byte ``x``.
 
         The steps are escapes from the longer contexts, then the byte itself in the
         context that has it. Returns that context's order (-1 for the uniform one).
         """
-        tables, masks = self.tables, self.masks
         excluded = None
-        for k in range(top, -1, -1):
-            weights = tables[k].get(history & masks[k])
-            if weights is None:
-                continue
+        for k, weights in self._seen_contexts(history, top):
             n = u = 0
             low = -1
             for s, w in weights.items():
@@ -88,12 +92,8 @@ class Counts:
 
         Raises ValueError if the code points outside every interval.
         """
-        tables, masks = self.tables, self.masks
         excluded = None
-        for k in range(top, -1, -1):
-            weights = tables[k].get(history & masks[k])
-            if weights is None:
-                continue
+        for k, weights in self._seen_contexts(history, top):
             if excluded:
                 live = [(s, w) for s, w in weights.items() if s not in excluded]
             else:

@@ -442,9 +442,7 @@ def shannon_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
     lengths[finite] = np.maximum(lengths[finite], 1)
     order = [i for i in range(qa.size) if finite[i]]
     int_lengths = [int(lengths[i]) for i in order]
-    words = _canonical_codewords(int_lengths)
-    codewords = {labels[i]: words[k] for k, i in enumerate(order)}
-    return PrefixCode._from_checked(codewords, labels, qa, "Shannon code")
+    return _canonical_code(qa, labels, order, int_lengths, "Shannon code")
 
 
 def huffman_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCode:
@@ -529,9 +527,7 @@ def huffman_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
     labels = v.check_symbols(symbols, qa.size)
     support = [i for i in range(qa.size) if qa[i] > 0]
     depth = _huffman_depths(_exact_weights(qa[support]))
-    words = _canonical_codewords(depth)
-    codewords = {labels[i]: words[k] for k, i in enumerate(support)}
-    return PrefixCode._from_checked(codewords, labels, qa, "Huffman code")
+    return _canonical_code(qa, labels, support, depth, "Huffman code")
 
 
 def _shannon_lengths(q: np.ndarray) -> np.ndarray:
@@ -564,6 +560,15 @@ def _kraft_exceeds_one(lengths: list[int]) -> bool:
         return False
     longest = max(lengths)
     return sum(1 << (longest - n) for n in lengths) > (1 << longest)
+
+
+def _canonical_code(
+    qa: np.ndarray, labels: tuple, support: list[int], lengths: list[int], name: str
+) -> PrefixCode:
+    """The canonical code that gives symbol ``support[k]`` a codeword of ``lengths[k]`` bits."""
+    words = _canonical_codewords(lengths)
+    codewords = {labels[i]: words[k] for k, i in enumerate(support)}
+    return PrefixCode._from_checked(codewords, labels, qa, name)
 
 
 def _canonical_codewords(lengths: list[int]) -> list[str]:
