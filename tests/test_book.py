@@ -21,15 +21,12 @@ Without Chromium or playwright the browser tests skip with a hint; with
 from __future__ import annotations
 
 import configparser
-import functools
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -37,6 +34,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from conftest import notebook_errors
+
+from tools._build import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -367,7 +366,7 @@ def test_every_page_in_chromium(book_build):
     axe = _axe_source()
     shot = next(p for p in pages if p.parent.name == "book" and p.name[0].isdigit())
     problems, weights, moderate = {}, {}, {}
-    with _serve(html) as base, _Browser(base) as browser:
+    with serve(html) as base, _Browser(base) as browser:
         for page_file in pages:
             path = page_file.relative_to(html).as_posix()
             page = browser.page()
@@ -583,7 +582,7 @@ def test_every_chapter_runs_in_jupyterlite(book_build):
     failures = []
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    with _serve(html) as base, _Browser(base) as browser:
+    with serve(html) as base, _Browser(base) as browser:
         for notebook in sorted(links.values()):
             tab = browser.page()
             start = time.perf_counter()
@@ -636,26 +635,3 @@ def _pages(html: Path) -> list[Path]:
 
 def _is_redirect(page: Path) -> bool:
     return 'http-equiv="Refresh"' in page.read_text(encoding="utf-8")[:2000]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-class _serve:
-    """Serve a folder on 127.0.0.1 from a background thread, for the length of a block."""
-
-    def __init__(self, folder: Path):
-        handler = functools.partial(_QuietHandler, directory=str(folder))
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
