@@ -272,3 +272,13 @@ def test_float32_tolerance_accepts_a_float32_softmax_output():
     q = np.exp(z - z.max(axis=1, keepdims=True))
     q /= q.sum(axis=1, keepdims=True)
     assert xb.entropy(q).dtype == np.float32
+
+
+@pytest.mark.parametrize("function", [xb.cross_entropy, xb.kl_divergence])
+def test_outcome_axes_must_have_equal_length(function):
+    # Broadcasting q = [1.0] over two outcomes gave 0.0, below H(p) = log 2.
+    with pytest.raises(ValueError, match=r"`p` with shape \(2,\) and `q` with shape \(1,\)"):
+        function([0.5, 0.5], [1.0])
+    # The other axes still broadcast.
+    got = function([[0.5, 0.5], [1.0, 0.0]], [0.5, 0.5])
+    assert got.shape == (2,)

@@ -344,6 +344,12 @@ def _distribution_pair(p, q, axis):
     dtype = v.float_dtype(pa, qa)
     pa = v.check_distribution(pa, "p", axis, dtype)
     qa = v.check_distribution(qa, "q", axis, dtype)
+    if pa.shape[axis] != qa.shape[axis]:
+        # Broadcasting a one-outcome q over p's outcomes would break Gibbs' inequality.
+        raise ValueError(
+            f"`p` with shape {pa.shape} and `q` with shape {qa.shape} must have the same "
+            f"number of outcomes along axis {axis}; only the other axes broadcast."
+        )
     return v.broadcast_pair(pa, qa, ("p", "q"))
 
 
