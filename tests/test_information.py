@@ -282,3 +282,12 @@ def test_outcome_axes_must_have_equal_length(function):
     # The other axes still broadcast.
     got = function([[0.5, 0.5], [1.0, 0.0]], [0.5, 0.5])
     assert got.shape == (2,)
+
+
+def test_normalize_weights_whose_sum_overflows():
+    # 1e308 + 1e308 overflows; the weights are equal, so each gets half (exactly).
+    assert xb.normalize([1e308, 1e308]).tolist() == [0.5, 0.5]
+    assert xb.normalize([[1e308, 1e308, 0.0], [3.0, 1.0, 0.0]]).tolist() == [
+        [0.5, 0.5, 0.0],
+        [0.75, 0.25, 0.0],
+    ]

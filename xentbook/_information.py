@@ -328,7 +328,13 @@ def normalize(x: npt.ArrayLike, *, axis: int = -1):
         )
     if not np.isfinite(arr).all():
         raise ValueError("`x` must be finite to normalise; it holds an infinite entry.")
-    total = arr.sum(axis=ax, keepdims=True)
+    with np.errstate(over="ignore"):
+        total = arr.sum(axis=ax, keepdims=True)
+    if not np.isfinite(total).all():
+        # Finite weights whose sum overflows: divide those rows by their maximum first.
+        scale = np.where(np.isfinite(total), 1, arr.max(axis=ax, keepdims=True))
+        arr = arr / scale
+        total = arr.sum(axis=ax, keepdims=True)
     if (total == 0).any():
         raise ValueError(
             f"`x` sums to 0 along axis {axis} somewhere, so it cannot be normalised; "
