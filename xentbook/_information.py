@@ -43,7 +43,8 @@ def surprisal(p: npt.ArrayLike, *, base: float | None = None):
         Probabilities of individual events, each in [0, 1]. They need not sum to 1:
         the function works elementwise.
     base : float, optional
-        Base of the logarithm. None (the default) gives nats, 2 gives bits.
+        Base of the logarithm, greater than 1. None (the default) gives nats,
+        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
 
     Returns
     -------
@@ -99,7 +100,8 @@ def entropy(p: npt.ArrayLike, *, axis: int = -1, base: float | None = None):
     axis : int, optional
         The outcome axis, reduced away. Default -1.
     base : float, optional
-        Base of the logarithm. None (the default) gives nats, 2 gives bits.
+        Base of the logarithm, greater than 1. None (the default) gives nats,
+        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
 
     Returns
     -------
@@ -159,7 +161,8 @@ def cross_entropy(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
     axis : int, optional
         The outcome axis, reduced away. Default -1.
     base : float, optional
-        Base of the logarithm. None (the default) gives nats, 2 gives bits.
+        Base of the logarithm, greater than 1. None (the default) gives nats,
+        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
 
     Returns
     -------
@@ -221,7 +224,8 @@ def kl_divergence(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
     axis : int, optional
         The outcome axis, reduced away. Default -1.
     base : float, optional
-        Base of the logarithm. None (the default) gives nats, 2 gives bits.
+        Base of the logarithm, greater than 1. None (the default) gives nats,
+        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
 
     Returns
     -------

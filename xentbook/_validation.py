@@ -140,16 +140,19 @@ def broadcast_pair(a: np.ndarray, b: np.ndarray, names: tuple[str, str]) -> tupl
 
 
 def check_base(base: float | None) -> float | None:
-    """``base`` is None (nats) or a positive number other than 1."""
+    """``base`` is None (nats) or a finite real number greater than 1.
+
+    Bases in (0, 1) are refused: they make every entropy negative and turn Gibbs'
+    inequality around, so no unit of information is measured in them.
+    """
     if base is None:
         return None
-    try:
-        value = float(base)
-    except (TypeError, ValueError):
-        raise ValueError(f"`base` must be a number such as 2 or e; got {base!r}.") from None
-    if not (value > 0 and value != 1 and math.isfinite(value)):
+    if isinstance(base, (bool, np.bool_)) or not isinstance(base, (int, float, np.number)):
+        raise TypeError(f"`base` must be a real number such as 2 or e, or None; got {base!r}.")
+    value = float(base)
+    if not (value > 1 and math.isfinite(value)):
         raise ValueError(
-            f"`base` must be positive, finite and not equal to 1 (got {base!r}); "
+            f"`base` must be finite and greater than 1 (got {base!r}); "
             "use base=2 for bits or base=None for nats."
         )
     return value
