@@ -567,3 +567,16 @@ def test_binary_loss_is_at_least_binary_entropy(problem):
     loss = xb.binary_cross_entropy_with_logits(y, x, reduction="none")
     h = xb.entropy(np.stack([y, 1 - y], axis=-1))
     assert np.all(loss >= h - 1e-12 * (1 + h))
+
+
+def test_huge_logits_of_both_signs_give_exact_losses_without_warnings():
+    x = np.array([[1.7e308, -1.7e308]])
+    # Class 0 costs log1p(0) = 0; class 1 costs 3.4e308, which rounds to inf.
+    assert xb.softmax_cross_entropy([0, 1], np.vstack([x, x]), reduction="none").tolist() == [
+        0.0,
+        np.inf,
+    ]
+    assert xb.softmax_cross_entropy_grad([0], x).tolist() == [[0.0, 0.0]]
+    assert xb.softmax_cross_entropy_grad([1], x).tolist() == [[1.0, -1.0]]
+    assert xb.softmax_cross_entropy([[1.0, 0.0]], x) == 0.0
+    assert xb.softmax_cross_entropy_grad([[0.5, 0.5]], x).tolist() == [[0.5, -0.5]]

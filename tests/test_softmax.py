@@ -203,3 +203,14 @@ def test_softmax_rows_are_distributions(x):
 @given(logits(st.integers(1, 8)), st.floats(-100, 100))
 def test_translation_invariance_property(x, shift):
     np.testing.assert_allclose(xb.softmax(x + shift), xb.softmax(x), atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_huge_logits_of_both_signs_give_exact_values_without_warnings(dtype):
+    # x_1 - x_0 overflows to -inf: exp gives exactly 0, the log-probability -inf.
+    big = np.finfo(dtype).max / 1.05
+    x = np.array([big, -big], dtype=dtype)
+    assert xb.softmax(x).tolist() == [1.0, 0.0]
+    assert xb.log_softmax(x).tolist() == [0.0, -np.inf]
+    assert xb.logsumexp(x) == big
+    assert xb.softmax(x[::-1], axis=0).tolist() == [0.0, 1.0]

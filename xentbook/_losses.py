@@ -714,12 +714,14 @@ class _ClassIndices(_Target):
         stats, parts = rows.scan(lg.values, block, ax, "logits", buffer, keep_shift=eps > 0)
         tail = np.log1p(stats.tail)
         m = stats.maximum
-        # (m - x_t) + log1p(s): two non-negative terms, no cancellation.
+        # (m - x_t) + log1p(s): two non-negative terms, no cancellation. A gap beyond
+        # max_float (huge logits of both signs) is inf, the correctly rounded loss.
         xt = rows.pick(lg.values[block.rows], rows.position(t.index, block.rows, ax, c), ax)
         if np.isfinite(m).all():
-            nll = (m - xt) + tail
+            with np.errstate(over="ignore"):
+                nll = (m - xt) + tail
         else:
-            with np.errstate(invalid="ignore"):
+            with np.errstate(invalid="ignore", over="ignore"):
                 nll = np.where(xt == m, 0, m - xt) + tail
         loss = (
             nll * t.weight.dtype.type(1 - eps) if self.plain else _times((1 - eps) * t.weight, nll)
