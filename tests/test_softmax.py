@@ -184,7 +184,7 @@ def test_bad_axis_and_dtype():
     with pytest.raises(ValueError, match=r"`axis`=2 is out of range"):
         xb.softmax([[1.0, 2.0]], axis=2)
     with pytest.raises(ValueError, match="`axis`=-1 needs an array with at least one dimension"):
-        xb.log_softmax(1.0)
+        xb.softmax_cross_entropy(0, 1.0)
     with pytest.raises(ValueError, match="`logits` must hold real numbers"):
         xb.softmax(["a", "b"])
 
@@ -214,3 +214,17 @@ def test_huge_logits_of_both_signs_give_exact_values_without_warnings(dtype):
     assert xb.log_softmax(x).tolist() == [0.0, -np.inf]
     assert xb.logsumexp(x) == big
     assert xb.softmax(x[::-1], axis=0).tolist() == [0.0, 1.0]
+
+
+def test_a_single_logit_is_a_distribution_over_one_outcome():
+    # As scipy.special.logsumexp(2.5) and torch.softmax(torch.tensor(2.5), 0).
+    assert xb.logsumexp(2.5) == 2.5
+    assert xb.softmax(2.5) == 1.0
+    assert xb.log_softmax(2.5) == 0.0
+    assert np.shape(xb.softmax(2.5)) == np.shape(xb.log_softmax(2.5)) == ()
+    assert xb.logsumexp(np.float32(-np.inf)) == -np.inf
+    assert xb.softmax(np.float32(3.0), axis=0).dtype == np.float32
+    with pytest.raises(ValueError, match="`axis`=1"):
+        xb.softmax(2.5, axis=1)
+    with pytest.raises(ValueError, match="`x` contains NaN"):
+        xb.logsumexp(np.nan)
