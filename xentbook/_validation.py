@@ -97,15 +97,22 @@ def sum_tolerance(dtype: np.dtype, n: int) -> float:
 
 
 def check_distribution(p: npt.ArrayLike, name: str, axis: int = -1, dtype=None) -> np.ndarray:
-    """``p`` holds probability distributions along ``axis``: entries in [0, 1] summing to 1."""
-    arr = as_probabilities(p, name, dtype)
+    """``p`` holds probability distributions along ``axis``: entries in [0, 1] summing to 1.
+
+    The tolerance on the sums comes from ``p``'s own dtype (float64 for integers),
+    not from the dtype it is computed in: a correctly rounded float32 distribution
+    passes even next to float64 arrays.
+    """
+    src = np.asarray(p)
+    arr = as_probabilities(src, name, dtype)
     ax = check_axis(axis, arr.ndim)
     n = arr.shape[ax]
     if n == 0:
         raise ValueError(
             f"`{name}` has no outcomes along axis {axis}; a distribution needs at least one."
         )
-    tolerance = sum_tolerance(arr.dtype, n)
+    own = src.dtype if np.issubdtype(src.dtype, np.floating) else np.dtype(np.float64)
+    tolerance = sum_tolerance(own, n)
     if all(_sums_to_one(arr, block, ax, tolerance) for block in _rows.blocks(arr.shape, ax)):
         return arr
     # Sum in float64 so that the check itself does not add float32 rounding.
@@ -116,7 +123,8 @@ def check_distribution(p: npt.ArrayLike, name: str, axis: int = -1, dtype=None) 
         loc = "" if sums.ndim == 0 else f" at index {where}"
         total = sums[where] if sums.ndim else sums
         raise ValueError(
-            f"`{name}` must sum to 1 along axis {axis} (it sums to {float(total):.6g}{loc}); "
+            f"`{name}` must sum to 1 along axis {axis} (it sums to {float(total)!r}{loc}, "
+            f"more than {tolerance:.3g} away from 1 for its dtype {own}); "
             f"use xentbook.normalize({name}) if it holds unnormalised weights."
         )
     return arr
