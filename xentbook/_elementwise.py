@@ -135,7 +135,7 @@ def smooth_labels(target, num_classes: int, label_smoothing: float):
     """
     num_classes = v.check_integer(num_classes, "num_classes", minimum=1)
     eps = v.check_label_smoothing(label_smoothing)
-    t = np.asarray(target)
+    t = v.as_array(target, "target")
     if np.issubdtype(t.dtype, np.integer):
         t = v.check_class_indices(t, num_classes)
         y = np.zeros((*t.shape, num_classes))

@@ -349,8 +349,8 @@ def normalize(x: npt.ArrayLike, *, axis: int = -1):
 
 def _distribution_pair(p, q, axis):
     """Validate two distributions and broadcast them in a shared floating dtype."""
-    pa = np.asarray(p)
-    qa = np.asarray(q)
+    pa = v.as_array(p, "p")
+    qa = v.as_array(q, "q")
     dtype = v.float_dtype(pa, qa)
     pa = v.check_distribution(pa, "p", axis, dtype)
     qa = v.check_distribution(qa, "q", axis, dtype)

@@ -826,7 +826,7 @@ class _ClassProbabilities(_Target):
 
 def _target_kind(target, logits, axis, weight, ignore_index, label_smoothing):
     """The target kind of softmax_cross_entropy's arguments, validated, chosen once."""
-    tgt = np.asarray(target)
+    tgt = v.as_array(target, "target")
     if np.issubdtype(tgt.dtype, np.integer):
         # Index targets say nothing about the dtype; probability targets do.
         lg = _Logits.build(logits, axis, v.common_float_dtype(logits), weight, label_smoothing)

@@ -22,6 +22,25 @@ if TYPE_CHECKING:  # numpy.typing costs import time and is only needed by type c
 REDUCTIONS = ("mean", "sum", "none")
 
 
+class ArgumentTypeError(TypeError, ValueError):
+    """An argument of the wrong Python type (a bool for an axis, a string for a number).
+
+    A TypeError by the house rule, and a ValueError too, so that code catching the
+    ValueError every other check raises keeps working.
+    """
+
+
+def as_array(x, name: str) -> np.ndarray:
+    """``np.asarray(x)``, or an error naming ``name`` when ``x`` is not one array (ragged lists)."""
+    try:
+        return np.asarray(x)
+    except ValueError:
+        raise ValueError(
+            f"`{name}` must be one rectangular array; nested lists of unequal lengths "
+            "(a ragged array) cannot be read as one. Pad or split them."
+        ) from None
+
+
 def float_dtype(*arrays: np.ndarray) -> np.dtype:
     """The floating dtype results are computed in: float32 stays float32, the rest is float64."""
     dtypes = [a.dtype for a in arrays]
@@ -41,10 +60,12 @@ def as_float_array(x: npt.ArrayLike, name: str, dtype: np.dtype | None = None) -
 
 def check_axis(axis: int, ndim: int, name: str = "axis") -> int:
     """Normalise ``axis`` to a non-negative index into an array of ``ndim`` dimensions."""
+    if isinstance(axis, (bool, np.bool_)):
+        raise ArgumentTypeError(f"`{name}` must be an integer, not a bool; got {axis!r}.")
     try:
         axis = operator.index(axis)
     except TypeError:
-        raise ValueError(f"`{name}` must be an integer; got {axis!r}.") from None
+        raise ArgumentTypeError(f"`{name}` must be an integer; got {axis!r}.") from None
     if ndim == 0:
         raise ValueError(
             f"`{name}`={axis} needs an array with at least one dimension; got a scalar. "
@@ -103,7 +124,7 @@ def check_distribution(p: npt.ArrayLike, name: str, axis: int = -1, dtype=None) 
     not from the dtype it is computed in: a correctly rounded float32 distribution
     passes even next to float64 arrays.
     """
-    src = np.asarray(p)
+    src = as_array(p, name)
     arr = as_probabilities(src, name, dtype)
     ax = check_axis(axis, arr.ndim)
     n = arr.shape[ax]
@@ -156,7 +177,9 @@ def check_base(base: float | None) -> float | None:
     if base is None:
         return None
     if isinstance(base, (bool, np.bool_)) or not isinstance(base, (int, float, np.number)):
-        raise TypeError(f"`base` must be a real number such as 2 or e, or None; got {base!r}.")
+        raise ArgumentTypeError(
+            f"`base` must be a real number such as 2 or e, or None; got {base!r}."
+        )
     value = float(base)
     if not (value > 1 and math.isfinite(value)):
         raise ValueError(
@@ -176,12 +199,13 @@ def check_reduction(reduction: str) -> str:
 
 def check_label_smoothing(label_smoothing: float) -> float:
     """``label_smoothing`` is a number in [0, 1]."""
-    try:
-        value = float(label_smoothing)
-    except (TypeError, ValueError):
-        raise ValueError(
+    if isinstance(label_smoothing, (bool, np.bool_)) or not isinstance(
+        label_smoothing, (int, float, np.integer, np.floating)
+    ):
+        raise ArgumentTypeError(
             f"`label_smoothing` must be a number in [0, 1]; got {label_smoothing!r}."
-        ) from None
+        )
+    value = float(label_smoothing)
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"`label_smoothing` must lie in [0, 1]; got {label_smoothing!r}.")
     return value
@@ -206,8 +230,8 @@ def check_class_indices(
     target: npt.ArrayLike, num_classes: int, ignore_index: int | None = None, name: str = "target"
 ) -> np.ndarray:
     """``target`` holds class indices in [0, num_classes) (or ``ignore_index``, if given)."""
-    t = np.asarray(target)
-    if not np.issubdtype(t.dtype, np.integer):
+    t = as_array(target, name)
+    if t.dtype.kind not in "iu":  # timedelta64 counts as an integer type in NumPy
         raise ValueError(f"`{name}` must hold integer class indices; got dtype {t.dtype}.")
     # Two reductions suffice in the usual case; the masks are built only for an error.
     if t.size and (t.min() < 0 or t.max() >= num_classes):
@@ -230,12 +254,10 @@ def to_float_array(x: npt.ArrayLike, name: str, dtype: np.dtype | None = None) -
     For logits that the caller reduces row by row with a maximum anyway: the maximum
     propagates NaN, so the caller finds NaN for free and reports it with ``raise_nan``.
     """
-    arr = np.asarray(x)
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.floating)
-        or np.issubdtype(arr.dtype, np.integer)
-        or arr.dtype == np.bool_
-    ):
+    arr = as_array(x, name)
+    # Kinds f, i, u, b: floats, integers and bools; not timedelta64, datetime64,
+    # complex, strings or objects.
+    if arr.dtype.kind not in "fiub":
         raise ValueError(f"`{name}` must hold real numbers; got an array of dtype {arr.dtype}.")
     if dtype is None:
         dtype = float_dtype(arr)
@@ -253,11 +275,11 @@ def raise_nan(arr: np.ndarray, name: str):
 def check_integer(value, name: str, minimum: int | None = None) -> int:
     """``value`` is a Python or NumPy integer (at least ``minimum`` if given)."""
     if isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"`{name}` must be an integer; got {value!r}.")
+        raise ArgumentTypeError(f"`{name}` must be an integer, not a bool; got {value!r}.")
     try:
         value = operator.index(value)
     except TypeError:
-        raise ValueError(f"`{name}` must be an integer; got {value!r}.") from None
+        raise ArgumentTypeError(f"`{name}` must be an integer; got {value!r}.") from None
     if minimum is not None and value < minimum:
         raise ValueError(f"`{name}` must be at least {minimum}; got {value}.")
     return value
@@ -297,8 +319,16 @@ def _first_index(mask: np.ndarray):
 
 def common_float_dtype(*arrays: npt.ArrayLike) -> np.dtype:
     """``float_dtype`` of the floating inputs only: integer targets say nothing about it."""
-    floats = [a for a in map(np.asarray, arrays) if np.issubdtype(a.dtype, np.floating)]
+    floats = [a for a in map(_quiet_array, arrays) if np.issubdtype(a.dtype, np.floating)]
     return float_dtype(*floats)
+
+
+def _quiet_array(x) -> np.ndarray:
+    """``np.asarray(x)``, or an empty object array for ragged input (reported by its own check)."""
+    try:
+        return np.asarray(x)
+    except ValueError:
+        return np.empty(0, dtype=object)
 
 
 def check_num_classes(x: np.ndarray, ax: int, name: str) -> int:
@@ -323,7 +353,7 @@ def check_elementwise_weight(weight, name: str, shape: tuple, dtype: np.dtype):
 
 def check_index_target_shape(target: npt.ArrayLike, shape: tuple, ax: int) -> None:
     """Class-index targets have the shape of the logits without the class axis ``ax``."""
-    tgt = np.asarray(target)
+    tgt = as_array(target, "target")
     expected = shape[:ax] + shape[ax + 1 :]
     if tgt.shape != expected:
         raise ValueError(
