@@ -589,3 +589,27 @@ def test_low_precision_probability_targets_with_float64_logits(dtype):
     target = np.full(3, 1 / 3, dtype=dtype)
     loss = xb.softmax_cross_entropy(target, np.zeros(3))
     assert loss == pytest.approx(np.log(3) * 3 * float(target[0]), rel=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.int16, np.uint8, np.uint32])
+def test_narrow_integer_class_indices_give_the_same_results(dtype):
+    # Pyodide's and some Windows builds' default integer is 32-bit: nothing may assume int64.
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(5, 4))
+    wide = np.array([0, 3, 1, 2, 255 if dtype is np.uint8 else 3])
+    narrow = wide.astype(dtype)
+    ignore = np.asarray(255 if dtype is np.uint8 else 3, dtype=dtype)[()]
+    for call in (
+        lambda t: xb.softmax_cross_entropy(t, x, ignore_index=int(ignore), reduction="none"),
+        lambda t: xb.softmax_cross_entropy(t, x, ignore_index=ignore, label_smoothing=0.1),
+        lambda t: xb.softmax_cross_entropy_grad(t, x, ignore_index=int(ignore)),
+        lambda t: xb.nll_loss(t, xb.log_softmax(x), ignore_index=int(ignore), reduction="none"),
+        lambda t: xb.one_hot(t[:4], 4),
+        lambda t: xb.smooth_labels(t[:4], 4, 0.1),
+    ):
+        np.testing.assert_array_equal(call(narrow), call(wide))
+    message = narrow[:4] % 3
+    q = [0.5, 0.25, 0.25]
+    bits = xb.arithmetic_encode(message, q)
+    assert bits == xb.arithmetic_encode(message.tolist(), q)
+    assert xb.arithmetic_decode(bits, q, 4) == message.tolist()
