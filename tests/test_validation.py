@@ -70,3 +70,30 @@ def test_wrong_python_types_are_type_errors(call, name):
         ValueError, match=f"`{name}`"
     ):  # still a ValueError for code that catches those
         call()
+
+
+HALF = np.array([0.5, 0.5], dtype=np.float16)
+SINGLE = HALF.astype(np.float32)
+DOUBLE = HALF.astype(np.float64)
+
+
+@pytest.mark.parametrize(
+    ("call", "dtype"),
+    [
+        (lambda: xb.entropy(HALF), np.float32),
+        (lambda: xb.surprisal(HALF), np.float32),
+        (lambda: xb.cross_entropy(HALF, SINGLE), np.float32),
+        (lambda: xb.cross_entropy(SINGLE, DOUBLE), np.float64),
+        (lambda: xb.softmax(HALF), np.float32),
+        (lambda: xb.logsumexp(HALF), np.float32),
+        (lambda: xb.sigmoid(HALF), np.float32),
+        (lambda: xb.normalize(HALF), np.float32),
+        (lambda: xb.softmax_cross_entropy(np.int16(0), HALF), np.float32),
+        (lambda: xb.softmax_cross_entropy(SINGLE, DOUBLE), np.float64),
+        (lambda: xb.binary_cross_entropy_with_logits(HALF, HALF), np.float32),
+        (lambda: xb.entropy([0, 1]), np.float64),
+    ],
+)
+def test_float16_in_gives_float32_out_and_mixed_precision_gives_float64(call, dtype):
+    # The rule the module docstrings state (xentbook._validation.float_dtype).
+    assert np.asarray(call()).dtype == dtype

@@ -41,8 +41,8 @@ def sigmoid(x):
     Returns
     -------
     ndarray or float
-        Probabilities in [0, 1], the shape of ``x``; float32 input stays float32,
-        everything else is computed in float64.
+        Probabilities in [0, 1], the shape of ``x``; float32 and float16 input give
+        float32, everything else is computed in float64.
 
     Notes
     -----

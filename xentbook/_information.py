@@ -13,7 +13,8 @@ All of them share one set of conventions:
         -p \\log q & \\text{otherwise.}
     \\end{cases}
 
-float32 input gives float32 output; everything else is computed in float64.
+float32 and float16 input give float32 output (float16 is computed in float32);
+float64, integer and mixed float32/float64 input give float64.
 No RuntimeWarning escapes: the zero and infinity cases are handled explicitly.
 """
 

@@ -15,6 +15,10 @@ option, with three deliberate differences, each documented where it applies:
 Tiny losses keep their relative accuracy: the loss of a confident, correct
 prediction is computed as ``log1p`` of the small tail of the softmax, never as a
 difference of two nearly equal numbers.
+
+Dtypes: the result is float32 when every floating input (logits, probability
+targets, weights) is float32 or float16, and float64 otherwise; integer class
+indices do not count, in any integer width.
 """
 
 from __future__ import annotations

@@ -17,6 +17,9 @@ entries equal to an infinite row maximum share the probability equally (a row of
 tied entry moving to infinity at the same rate. Large arrays are processed in the
 bounded blocks of :mod:`xentbook._rows`, so no full-size temporary is ever built.
 
+float32 and float16 logits give float32 results (float16 is computed in float32);
+everything else is computed in float64.
+
 A 0-d input is a single logit, a distribution over one outcome: ``logsumexp(x)``
 is ``x``, ``softmax(x)`` is 1 and ``log_softmax(x)`` is 0, as in SciPy and
 PyTorch. (Functions that take probability distributions, such as ``entropy``, and

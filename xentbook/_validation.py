@@ -42,7 +42,12 @@ def as_array(x, name: str) -> np.ndarray:
 
 
 def float_dtype(*arrays: np.ndarray) -> np.dtype:
-    """The floating dtype results are computed in: float32 stays float32, the rest is float64."""
+    """The floating dtype results are computed in.
+
+    float32 when every array is float32 or float16 (float16 is computed in float32,
+    since float16 has too few digits for logs and sums); float64 otherwise: float64,
+    integer and bool arrays, and any mix of float32 with float64.
+    """
     dtypes = [a.dtype for a in arrays]
     if dtypes and all(d in (np.float32, np.float16) for d in dtypes):
         return np.dtype(np.float32)
