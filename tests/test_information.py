@@ -250,7 +250,7 @@ def test_normalize_keeps_float32():
         (lambda: xb.entropy([1.0], base=0), r"`base` must be finite and greater than 1"),
         (lambda: xb.entropy([1.0], base=-2), r"`base` must be finite and greater than 1"),
         (lambda: xb.entropy([1.0], axis=1), r"`axis`=1 is out of range"),
-        (lambda: xb.entropy(1.0), r"`axis`=-1 needs an array with at least one dimension"),
+        (lambda: xb.entropy(1.0), r"`p` is a single number, not a distribution"),
         (lambda: xb.entropy(np.ones((2, 0))), r"`p` has no outcomes"),
         (lambda: xb.entropy(["a", "b"]), r"`p` must hold real numbers"),
         (lambda: xb.normalize([1, -1]), r"`x` must hold non-negative weights"),

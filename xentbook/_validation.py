@@ -131,6 +131,11 @@ def check_distribution(p: npt.ArrayLike, name: str, axis: int = -1, dtype=None) 
     """
     src = as_array(p, name)
     arr = as_probabilities(src, name, dtype)
+    if arr.ndim == 0:
+        raise ValueError(
+            f"`{name}` is a single number, not a distribution; pass the whole distribution "
+            f"as a 1-D array (for a probability p of one event, [p, 1 - p])."
+        )
     ax = check_axis(axis, arr.ndim)
     n = arr.shape[ax]
     if n == 0:
