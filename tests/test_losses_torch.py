@@ -20,9 +20,13 @@ RTOL = 1e-12
 ATOL = 1e-15  # for gradient entries that are rounding noise around 0
 
 
+# One module-level skip (with the install hint) rather than one per case.
+_TORCH = require("torch")
+
+
 @pytest.fixture(scope="module")
 def torch():
-    return require("torch")
+    return _TORCH
 
 
 def to_torch(torch, a, axis=None, grad=False):

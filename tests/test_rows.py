@@ -145,6 +145,6 @@ def test_unnormalised_row_is_found_in_chunks(monkeypatch):
     p = np.full((2, 10), 0.1)
     p[1, 9] = 0.2
     with pytest.raises(
-        ValueError, match=r"`p` must sum to 1 along axis -1 \(it sums to 1.1 at index 1\)"
+        ValueError, match=r"`p` must sum to 1 along axis -1 \(it sums to 1\.10*1? at index 1,"
     ):
         xb.entropy(p)

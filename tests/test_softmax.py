@@ -184,7 +184,7 @@ def test_bad_axis_and_dtype():
     with pytest.raises(ValueError, match=r"`axis`=2 is out of range"):
         xb.softmax([[1.0, 2.0]], axis=2)
     with pytest.raises(ValueError, match="`axis`=-1 needs an array with at least one dimension"):
-        xb.log_softmax(1.0)
+        xb.softmax_cross_entropy(0, 1.0)
     with pytest.raises(ValueError, match="`logits` must hold real numbers"):
         xb.softmax(["a", "b"])
 
@@ -203,3 +203,28 @@ def test_softmax_rows_are_distributions(x):
 @given(logits(st.integers(1, 8)), st.floats(-100, 100))
 def test_translation_invariance_property(x, shift):
     np.testing.assert_allclose(xb.softmax(x + shift), xb.softmax(x), atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_huge_logits_of_both_signs_give_exact_values_without_warnings(dtype):
+    # x_1 - x_0 overflows to -inf: exp gives exactly 0, the log-probability -inf.
+    big = np.finfo(dtype).max / 1.05
+    x = np.array([big, -big], dtype=dtype)
+    assert xb.softmax(x).tolist() == [1.0, 0.0]
+    assert xb.log_softmax(x).tolist() == [0.0, -np.inf]
+    assert xb.logsumexp(x) == big
+    assert xb.softmax(x[::-1], axis=0).tolist() == [0.0, 1.0]
+
+
+def test_a_single_logit_is_a_distribution_over_one_outcome():
+    # As scipy.special.logsumexp(2.5) and torch.softmax(torch.tensor(2.5), 0).
+    assert xb.logsumexp(2.5) == 2.5
+    assert xb.softmax(2.5) == 1.0
+    assert xb.log_softmax(2.5) == 0.0
+    assert np.shape(xb.softmax(2.5)) == np.shape(xb.log_softmax(2.5)) == ()
+    assert xb.logsumexp(np.float32(-np.inf)) == -np.inf
+    assert xb.softmax(np.float32(3.0), axis=0).dtype == np.float32
+    with pytest.raises(ValueError, match="`axis`=1"):
+        xb.softmax(2.5, axis=1)
+    with pytest.raises(ValueError, match="`x` contains NaN"):
+        xb.logsumexp(np.nan)

@@ -41,8 +41,8 @@ def sigmoid(x):
     Returns
     -------
     ndarray or float
-        Probabilities in [0, 1], the shape of ``x``; float32 input stays float32,
-        everything else is computed in float64.
+        Probabilities in [0, 1], the shape of ``x``; float32 and float16 input give
+        float32, everything else is computed in float64.
 
     Notes
     -----
@@ -135,7 +135,7 @@ def smooth_labels(target, num_classes: int, label_smoothing: float):
     """
     num_classes = v.check_integer(num_classes, "num_classes", minimum=1)
     eps = v.check_label_smoothing(label_smoothing)
-    t = np.asarray(target)
+    t = v.as_array(target, "target")
     if np.issubdtype(t.dtype, np.integer):
         t = v.check_class_indices(t, num_classes)
         y = np.zeros((*t.shape, num_classes))

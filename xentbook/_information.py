@@ -13,7 +13,8 @@ All of them share one set of conventions:
         -p \\log q & \\text{otherwise.}
     \\end{cases}
 
-float32 input gives float32 output; everything else is computed in float64.
+float32 and float16 input give float32 output (float16 is computed in float32);
+float64, integer and mixed float32/float64 input give float64.
 No RuntimeWarning escapes: the zero and infinity cases are handled explicitly.
 """
 
@@ -43,7 +44,8 @@ def surprisal(p: npt.ArrayLike, *, base: float | None = None):
         Probabilities of individual events, each in [0, 1]. They need not sum to 1:
         the function works elementwise.
     base : float, optional
-        Base of the logarithm. None (the default) gives nats, 2 gives bits.
+        Base of the logarithm, greater than 1. None (the default) gives nats,
+        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
 
     Returns
     -------
@@ -99,7 +101,8 @@ def entropy(p: npt.ArrayLike, *, axis: int = -1, base: float | None = None):
     axis : int, optional
         The outcome axis, reduced away. Default -1.
     base : float, optional
-        Base of the logarithm. None (the default) gives nats, 2 gives bits.
+        Base of the logarithm, greater than 1. None (the default) gives nats,
+        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
 
     Returns
     -------
@@ -159,7 +162,8 @@ def cross_entropy(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
     axis : int, optional
         The outcome axis, reduced away. Default -1.
     base : float, optional
-        Base of the logarithm. None (the default) gives nats, 2 gives bits.
+        Base of the logarithm, greater than 1. None (the default) gives nats,
+        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
 
     Returns
     -------
@@ -221,7 +225,8 @@ def kl_divergence(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
     axis : int, optional
         The outcome axis, reduced away. Default -1.
     base : float, optional
-        Base of the logarithm. None (the default) gives nats, 2 gives bits.
+        Base of the logarithm, greater than 1. None (the default) gives nats,
+        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
 
     Returns
     -------
@@ -241,13 +246,14 @@ def kl_divergence(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
             p_i \\log \\frac{p_i}{q_i} & \\text{otherwise.}
         \\end{cases}
 
-    It is computed directly from the log-ratios, never as H(p, q) - H(p), which
-    would subtract two large numbers to get a small one. Its terms still have mixed
-    signs: when q is close to p they are of order ``|p - q|`` while their sum is of
-    order ``(p - q)**2``, so the result carries an absolute error of a few ulp of
-    ``sum(|p - q|)``. Rounding can therefore push a sum that is mathematically a tiny
-    positive number just below zero; such a sum is returned as 0, as Gibbs'
-    inequality requires. Where q equals p every term is exactly 0.
+    It is computed directly, never as H(p, q) - H(p), which would subtract two
+    large numbers to get a small one. Each summand is written as the non-negative
+    ``p log(p/q) - p + q`` (from ``d = (q - p) / p``, with a series for
+    ``d - log1p(d)`` when ``d`` is small), and the sum of ``p - q`` is added at the
+    end, so nearly equal distributions keep their relative accuracy (a few ulp,
+    where the ``log(q/p)`` form loses every digit). A sum that rounding pushes just
+    below zero is returned as 0, as Gibbs' inequality requires. Where q equals p
+    every term is exactly 0.
 
     KL is not symmetric: KL(p ‖ q) and KL(q ‖ p) differ in general.
 
@@ -276,7 +282,7 @@ def kl_divergence(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
     """
     b = v.check_base(base)
     pa, qa = _distribution_pair(p, q, axis)
-    return _reduce(_kl_terms, (pa, qa), axis, b, nonnegative=True)
+    return _reduce(_kl_terms, (pa, qa), axis, b, nonnegative=True, extra=_gap)
 
 
 def normalize(x: npt.ArrayLike, *, axis: int = -1):
@@ -327,7 +333,13 @@ def normalize(x: npt.ArrayLike, *, axis: int = -1):
         )
     if not np.isfinite(arr).all():
         raise ValueError("`x` must be finite to normalise; it holds an infinite entry.")
-    total = arr.sum(axis=ax, keepdims=True)
+    with np.errstate(over="ignore"):
+        total = arr.sum(axis=ax, keepdims=True)
+    if not np.isfinite(total).all():
+        # Finite weights whose sum overflows: divide those rows by their maximum first.
+        scale = np.where(np.isfinite(total), 1, arr.max(axis=ax, keepdims=True))
+        arr = arr / scale
+        total = arr.sum(axis=ax, keepdims=True)
     if (total == 0).any():
         raise ValueError(
             f"`x` sums to 0 along axis {axis} somewhere, so it cannot be normalised; "
@@ -338,37 +350,94 @@ def normalize(x: npt.ArrayLike, *, axis: int = -1):
 
 def _distribution_pair(p, q, axis):
     """Validate two distributions and broadcast them in a shared floating dtype."""
-    pa = np.asarray(p)
-    qa = np.asarray(q)
+    pa = v.as_array(p, "p")
+    qa = v.as_array(q, "q")
     dtype = v.float_dtype(pa, qa)
     pa = v.check_distribution(pa, "p", axis, dtype)
     qa = v.check_distribution(qa, "q", axis, dtype)
+    if pa.shape[axis] != qa.shape[axis]:
+        # Broadcasting a one-outcome q over p's outcomes would break Gibbs' inequality.
+        raise ValueError(
+            f"`p` with shape {pa.shape} and `q` with shape {qa.shape} must have the same "
+            f"number of outcomes along axis {axis}; only the other axes broadcast."
+        )
     return v.broadcast_pair(pa, qa, ("p", "q"))
 
 
 def _kl_terms(p, q):
-    """The summands of KL(p || q), with 0 where p = 0."""
+    """Non-negative summands ``p log(p/q) - p + q`` of KL(p || q) (``q`` where p = 0).
+
+    Written as ``p g`` with ``g = d - log(q/p) >= 0`` and ``d = (q - p) / p``
+    (``q - p`` is exact when q is close to p). Near ``d = 0`` the difference would
+    cancel, so there ``g`` comes from a series in ``d`` instead.
+    """
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-        t = np.log(q / p)
-        if np.isinf(t).any():
-            # Either q = 0 (a true infinity) or q / p over- or underflowed because one
-            # of them is extreme; log q - log p is exact enough in that second case.
-            extreme = np.isinf(t) & (q > 0)
-            t = np.where(extreme, np.log(q) - np.log(p), t)
-        t *= -p  # p log(p / q), as -p log(q / p)
-    return np.where(p > 0, t, 0)
+        t = np.log(np.divide(q, p))
+        d = np.subtract(q, p)
+        d /= p
+        np.subtract(d, t, out=t)
+        _near_equal(t, d)
+        t *= p
+        if not np.isfinite(t).all():
+            odd = ~np.isfinite(t)
+            t[odd] = _kl_extreme(p[odd], q[odd])
+    return t
 
 
-def _reduce(terms, arrays, axis, base, nonnegative=False):
+def _kl_extreme(p, q):
+    """The summands where ``q / p`` is not finite: p = 0 (q), q = 0 (inf), or an overflow."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = q - p + p * (np.log(p) - np.log(q))
+    return np.where(p > 0, np.where(q > 0, t, np.inf), q)
+
+
+_NEAR = 0.25  # |d| below which g comes from the series
+_SLICE = 1 << 15  # the series runs on slices this long, so its temporaries stay small
+
+
+def _near_equal(t, d):
+    """Replace ``t = d - log(1 + d)`` by its series (in place) where ``|d| < _NEAR``."""
+    flat_t, flat_d = t.reshape(-1), d.reshape(-1)  # both freshly allocated, so views
+    for start in range(0, flat_d.size, _SLICE):
+        ds = flat_d[start : start + _SLICE]
+        near = np.flatnonzero(np.abs(ds) < _NEAR)
+        if near.size:
+            flat_t[start + near] = _g_near(ds[near])
+
+
+def _g_near(d):
+    """``d - log1p(d)`` for small ``|d|``, from ``u = d / (2 + d)``, without cancellation.
+
+    With ``log1p(d) = 2 atanh(u)`` and ``d = 2u / (1 - u)``:
+    ``g = 2u^2 / (1 - u) - 2u^3 (1/3 + u^2/5 + u^4/7 + ...)``; for ``|d| < 1/4`` the
+    ratio ``u^2 < 0.021`` makes eleven terms exact to double precision.
+    """
+    u = d / (2 + d)
+    u2 = u * u
+    series = np.zeros_like(u)
+    for k in range(10, -1, -1):
+        series = series * u2 + d.dtype.type(1 / (2 * k + 3))
+    return 2 * u2 / (1 - u) - 2 * u * u2 * series
+
+
+def _gap(p, q):
+    """``p - q``: added to the sum of the terms above, it gives the plain KL sum."""
+    return np.subtract(p, q)
+
+
+def _reduce(terms, arrays, axis, base, nonnegative=False, extra=None):
     """Sum ``terms(*arrays)`` over ``axis`` row block by row block, in units of ``base``.
 
     Every later step works in place on the output, so that nothing but one block's
     temporaries is allocated beyond it. ``nonnegative`` turns a sum that rounding
-    pushed below zero into 0.
+    pushed below zero into 0. ``extra`` is a second summand function, summed on its
+    own (so that small terms are not lost against large ones) and then added.
     """
     ax = v.check_axis(axis, arrays[0].ndim)
     out = np.empty(rows.kept_shape(arrays[0].shape, ax), dtype=arrays[0].dtype)
     rows.sum_rows(terms, arrays, ax, out)
+    if extra is not None:
+        out += rows.sum_rows(extra, arrays, ax, np.empty_like(out))
     out += out.dtype.type(0)  # -0.0 becomes 0.0
     if base is not None:
         out /= out.dtype.type(math.log(base))

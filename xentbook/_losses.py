@@ -15,6 +15,10 @@ option, with three deliberate differences, each documented where it applies:
 Tiny losses keep their relative accuracy: the loss of a confident, correct
 prediction is computed as ``log1p`` of the small tail of the softmax, never as a
 difference of two nearly equal numbers.
+
+Dtypes: the result is float32 when every floating input (logits, probability
+targets, weights) is float32 or float16, and float64 otherwise; integer class
+indices do not count, in any integer width.
 """
 
 from __future__ import annotations
@@ -723,12 +727,14 @@ class _ClassIndices(_Target):
         stats, parts = rows.scan(lg.values, block, ax, "logits", buffer, keep_shift=eps > 0)
         tail = np.log1p(stats.tail)
         m = stats.maximum
-        # (m - x_t) + log1p(s): two non-negative terms, no cancellation.
+        # (m - x_t) + log1p(s): two non-negative terms, no cancellation. A gap beyond
+        # max_float (huge logits of both signs) is inf, the correctly rounded loss.
         xt = rows.pick(lg.values[block.rows], rows.position(t.index, block.rows, ax, c), ax)
         if np.isfinite(m).all():
-            nll = (m - xt) + tail
+            with np.errstate(over="ignore"):
+                nll = (m - xt) + tail
         else:
-            with np.errstate(invalid="ignore"):
+            with np.errstate(invalid="ignore", over="ignore"):
                 nll = np.where(xt == m, 0, m - xt) + tail
         loss = (
             nll * t.weight.dtype.type(1 - eps) if self.plain else _times((1 - eps) * t.weight, nll)
@@ -833,7 +839,7 @@ class _ClassProbabilities(_Target):
 
 def _target_kind(target, logits, axis, weight, ignore_index, label_smoothing):
     """The target kind of softmax_cross_entropy's arguments, validated, chosen once."""
-    tgt = np.asarray(target)
+    tgt = v.as_array(target, "target")
     if np.issubdtype(tgt.dtype, np.integer):
         # Index targets say nothing about the dtype; probability targets do.
         lg = _Logits.build(logits, axis, v.common_float_dtype(logits), weight, label_smoothing)

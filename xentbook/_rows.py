@@ -227,11 +227,13 @@ def _checked(maximum: np.ndarray, x: np.ndarray, name: str) -> np.ndarray:
 def _shift_exp(chunk, maximum, buffer, keep_shift):
     """``chunk - maximum`` and its exponentials, in ``buffer`` (the shift kept if asked)."""
     shaped = [b[: chunk.size].reshape(chunk.shape) for b in buffer]
+    # A shift below -max_float (huge logits of both signs) is -inf: its exponential is 0.
     if np.isfinite(maximum).all():
-        shift = np.subtract(chunk, maximum, out=shaped[0])
+        with np.errstate(over="ignore"):
+            shift = np.subtract(chunk, maximum, out=shaped[0])
     else:
         # inf - inf: entries tied with an infinite maximum sit at shift 0.
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore", over="ignore"):
             shift = np.where(chunk == maximum, 0, chunk - maximum)
     # A kept shift needs the second buffer for its exponentials (without one, a new array).
     second = shaped[1] if len(shaped) > 1 else None

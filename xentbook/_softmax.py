@@ -16,6 +16,14 @@ entries equal to an infinite row maximum share the probability equally (a row of
 ``-inf`` is uniform, one ``+inf`` takes all the mass), which is the limit of every
 tied entry moving to infinity at the same rate. Large arrays are processed in the
 bounded blocks of :mod:`xentbook._rows`, so no full-size temporary is ever built.
+
+float32 and float16 logits give float32 results (float16 is computed in float32);
+everything else is computed in float64.
+
+A 0-d input is a single logit, a distribution over one outcome: ``logsumexp(x)``
+is ``x``, ``softmax(x)`` is 1 and ``log_softmax(x)`` is 0, as in SciPy and
+PyTorch. (Functions that take probability distributions, such as ``entropy``, and
+the losses refuse 0-d input instead: a lone probability is not a distribution.)
 """
 
 from __future__ import annotations
@@ -86,8 +94,7 @@ def logsumexp(x: npt.ArrayLike, *, axis: int = -1):
     >>> print(xb.logsumexp([0.0, -40.0]))
     4.248354255291589e-18
     """
-    arr = v.to_float_array(x, "x")
-    ax = v.check_axis(axis, arr.ndim)
+    arr, ax, scalar = _one_axis(x, "x", axis)
     out = np.full(rows.kept_shape(arr.shape, ax), -np.inf, dtype=arr.dtype)
 
     def work(block, buffer):
@@ -95,7 +102,7 @@ def logsumexp(x: npt.ArrayLike, *, axis: int = -1):
         out[block.rows] = stats.maximum + np.log1p(stats.tail)
 
     rows.run(work, arr.shape, ax, lambda: rows.scratch(arr))
-    return np.squeeze(out, ax)[()]
+    return (out.reshape(()) if scalar else np.squeeze(out, ax))[()]
 
 
 def log_softmax(logits: npt.ArrayLike, *, axis: int = -1):
@@ -150,8 +157,7 @@ def log_softmax(logits: npt.ArrayLike, *, axis: int = -1):
     >>> xb.log_softmax([0.0, float("-inf")])
     array([  0., -inf])
     """
-    arr = v.to_float_array(logits, "logits")
-    ax = v.check_axis(axis, arr.ndim)
+    arr, ax, scalar = _one_axis(logits, "logits", axis)
     out = np.empty(arr.shape, dtype=arr.dtype)
 
     def work(block, buffer):
@@ -161,7 +167,7 @@ def log_softmax(logits: npt.ArrayLike, *, axis: int = -1):
             np.subtract(part.shift, tail, out=out[part.index])
 
     rows.run(work, arr.shape, ax, lambda: rows.scratch(arr, keep_shift=True))
-    return out
+    return out.reshape(()) if scalar else out
 
 
 def softmax(logits: npt.ArrayLike, *, axis: int = -1):
@@ -215,8 +221,7 @@ def softmax(logits: npt.ArrayLike, *, axis: int = -1):
     array([[1. , 0. ],
            [0.5, 0.5]])
     """
-    arr = v.to_float_array(logits, "logits")
-    ax = v.check_axis(axis, arr.ndim)
+    arr, ax, scalar = _one_axis(logits, "logits", axis)
     out = np.empty(arr.shape, dtype=arr.dtype)
 
     def work(block, buffer):
@@ -226,4 +231,16 @@ def softmax(logits: npt.ArrayLike, *, axis: int = -1):
             np.divide(part.exp, 1 + stats.tail, out=out[part.index])
 
     rows.run(work, arr.shape, ax, lambda: rows.scratch(arr))
-    return out
+    return out.reshape(()) if scalar else out
+
+
+def _one_axis(x, name: str, axis: int):
+    """``x`` as a float array, its reduced axis, and whether ``x`` was 0-d.
+
+    A 0-d input is one logit: a distribution over a single outcome, so it is
+    treated as a 1-D array of length 1 (``axis`` must then be 0 or -1).
+    """
+    arr = v.to_float_array(x, name)
+    if arr.ndim == 0:
+        return arr.reshape(1), v.check_axis(axis, 1), True
+    return arr, v.check_axis(axis, arr.ndim), False

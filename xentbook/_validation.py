@@ -22,8 +22,32 @@ if TYPE_CHECKING:  # numpy.typing costs import time and is only needed by type c
 REDUCTIONS = ("mean", "sum", "none")
 
 
+class ArgumentTypeError(TypeError, ValueError):
+    """An argument of the wrong Python type (a bool for an axis, a string for a number).
+
+    A TypeError by the house rule, and a ValueError too, so that code catching the
+    ValueError every other check raises keeps working.
+    """
+
+
+def as_array(x, name: str) -> np.ndarray:
+    """``np.asarray(x)``, or an error naming ``name`` when ``x`` is not one array (ragged lists)."""
+    try:
+        return np.asarray(x)
+    except ValueError:
+        raise ValueError(
+            f"`{name}` must be one rectangular array; nested lists of unequal lengths "
+            "(a ragged array) cannot be read as one. Pad or split them."
+        ) from None
+
+
 def float_dtype(*arrays: np.ndarray) -> np.dtype:
-    """The floating dtype results are computed in: float32 stays float32, the rest is float64."""
+    """The floating dtype results are computed in.
+
+    float32 when every array is float32 or float16 (float16 is computed in float32,
+    since float16 has too few digits for logs and sums); float64 otherwise: float64,
+    integer and bool arrays, and any mix of float32 with float64.
+    """
     dtypes = [a.dtype for a in arrays]
     if dtypes and all(d in (np.float32, np.float16) for d in dtypes):
         return np.dtype(np.float32)
@@ -41,10 +65,12 @@ def as_float_array(x: npt.ArrayLike, name: str, dtype: np.dtype | None = None) -
 
 def check_axis(axis: int, ndim: int, name: str = "axis") -> int:
     """Normalise ``axis`` to a non-negative index into an array of ``ndim`` dimensions."""
+    if isinstance(axis, (bool, np.bool_)):
+        raise ArgumentTypeError(f"`{name}` must be an integer, not a bool; got {axis!r}.")
     try:
         axis = operator.index(axis)
     except TypeError:
-        raise ValueError(f"`{name}` must be an integer; got {axis!r}.") from None
+        raise ArgumentTypeError(f"`{name}` must be an integer; got {axis!r}.") from None
     if ndim == 0:
         raise ValueError(
             f"`{name}`={axis} needs an array with at least one dimension; got a scalar. "
@@ -97,15 +123,27 @@ def sum_tolerance(dtype: np.dtype, n: int) -> float:
 
 
 def check_distribution(p: npt.ArrayLike, name: str, axis: int = -1, dtype=None) -> np.ndarray:
-    """``p`` holds probability distributions along ``axis``: entries in [0, 1] summing to 1."""
-    arr = as_probabilities(p, name, dtype)
+    """``p`` holds probability distributions along ``axis``: entries in [0, 1] summing to 1.
+
+    The tolerance on the sums comes from ``p``'s own dtype (float64 for integers),
+    not from the dtype it is computed in: a correctly rounded float32 distribution
+    passes even next to float64 arrays.
+    """
+    src = as_array(p, name)
+    arr = as_probabilities(src, name, dtype)
+    if arr.ndim == 0:
+        raise ValueError(
+            f"`{name}` is a single number, not a distribution; pass the whole distribution "
+            f"as a 1-D array (for a probability p of one event, [p, 1 - p])."
+        )
     ax = check_axis(axis, arr.ndim)
     n = arr.shape[ax]
     if n == 0:
         raise ValueError(
             f"`{name}` has no outcomes along axis {axis}; a distribution needs at least one."
         )
-    tolerance = sum_tolerance(arr.dtype, n)
+    own = src.dtype if np.issubdtype(src.dtype, np.floating) else np.dtype(np.float64)
+    tolerance = sum_tolerance(own, n)
     if all(_sums_to_one(arr, block, ax, tolerance) for block in _rows.blocks(arr.shape, ax)):
         return arr
     # Sum in float64 so that the check itself does not add float32 rounding.
@@ -116,7 +154,8 @@ def check_distribution(p: npt.ArrayLike, name: str, axis: int = -1, dtype=None) 
         loc = "" if sums.ndim == 0 else f" at index {where}"
         total = sums[where] if sums.ndim else sums
         raise ValueError(
-            f"`{name}` must sum to 1 along axis {axis} (it sums to {float(total):.6g}{loc}); "
+            f"`{name}` must sum to 1 along axis {axis} (it sums to {float(total)!r}{loc}, "
+            f"more than {tolerance:.3g} away from 1 for its dtype {own}); "
             f"use xentbook.normalize({name}) if it holds unnormalised weights."
         )
     return arr
@@ -140,16 +179,21 @@ def broadcast_pair(a: np.ndarray, b: np.ndarray, names: tuple[str, str]) -> tupl
 
 
 def check_base(base: float | None) -> float | None:
-    """``base`` is None (nats) or a positive number other than 1."""
+    """``base`` is None (nats) or a finite real number greater than 1.
+
+    Bases in (0, 1) are refused: they make every entropy negative and turn Gibbs'
+    inequality around, so no unit of information is measured in them.
+    """
     if base is None:
         return None
-    try:
-        value = float(base)
-    except (TypeError, ValueError):
-        raise ValueError(f"`base` must be a number such as 2 or e; got {base!r}.") from None
-    if not (value > 0 and value != 1 and math.isfinite(value)):
+    if isinstance(base, (bool, np.bool_)) or not isinstance(base, (int, float, np.number)):
+        raise ArgumentTypeError(
+            f"`base` must be a real number such as 2 or e, or None; got {base!r}."
+        )
+    value = float(base)
+    if not (value > 1 and math.isfinite(value)):
         raise ValueError(
-            f"`base` must be positive, finite and not equal to 1 (got {base!r}); "
+            f"`base` must be finite and greater than 1 (got {base!r}); "
             "use base=2 for bits or base=None for nats."
         )
     return value
@@ -165,12 +209,13 @@ def check_reduction(reduction: str) -> str:
 
 def check_label_smoothing(label_smoothing: float) -> float:
     """``label_smoothing`` is a number in [0, 1]."""
-    try:
-        value = float(label_smoothing)
-    except (TypeError, ValueError):
-        raise ValueError(
+    if isinstance(label_smoothing, (bool, np.bool_)) or not isinstance(
+        label_smoothing, (int, float, np.integer, np.floating)
+    ):
+        raise ArgumentTypeError(
             f"`label_smoothing` must be a number in [0, 1]; got {label_smoothing!r}."
-        ) from None
+        )
+    value = float(label_smoothing)
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"`label_smoothing` must lie in [0, 1]; got {label_smoothing!r}.")
     return value
@@ -195,8 +240,8 @@ def check_class_indices(
     target: npt.ArrayLike, num_classes: int, ignore_index: int | None = None, name: str = "target"
 ) -> np.ndarray:
     """``target`` holds class indices in [0, num_classes) (or ``ignore_index``, if given)."""
-    t = np.asarray(target)
-    if not np.issubdtype(t.dtype, np.integer):
+    t = as_array(target, name)
+    if t.dtype.kind not in "iu":  # timedelta64 counts as an integer type in NumPy
         raise ValueError(f"`{name}` must hold integer class indices; got dtype {t.dtype}.")
     # Two reductions suffice in the usual case; the masks are built only for an error.
     if t.size and (t.min() < 0 or t.max() >= num_classes):
@@ -219,12 +264,10 @@ def to_float_array(x: npt.ArrayLike, name: str, dtype: np.dtype | None = None) -
     For logits that the caller reduces row by row with a maximum anyway: the maximum
     propagates NaN, so the caller finds NaN for free and reports it with ``raise_nan``.
     """
-    arr = np.asarray(x)
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.floating)
-        or np.issubdtype(arr.dtype, np.integer)
-        or arr.dtype == np.bool_
-    ):
+    arr = as_array(x, name)
+    # Kinds f, i, u, b: floats, integers and bools; not timedelta64, datetime64,
+    # complex, strings or objects.
+    if arr.dtype.kind not in "fiub":
         raise ValueError(f"`{name}` must hold real numbers; got an array of dtype {arr.dtype}.")
     if dtype is None:
         dtype = float_dtype(arr)
@@ -242,11 +285,11 @@ def raise_nan(arr: np.ndarray, name: str):
 def check_integer(value, name: str, minimum: int | None = None) -> int:
     """``value`` is a Python or NumPy integer (at least ``minimum`` if given)."""
     if isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"`{name}` must be an integer; got {value!r}.")
+        raise ArgumentTypeError(f"`{name}` must be an integer, not a bool; got {value!r}.")
     try:
         value = operator.index(value)
     except TypeError:
-        raise ValueError(f"`{name}` must be an integer; got {value!r}.") from None
+        raise ArgumentTypeError(f"`{name}` must be an integer; got {value!r}.") from None
     if minimum is not None and value < minimum:
         raise ValueError(f"`{name}` must be at least {minimum}; got {value}.")
     return value
@@ -434,8 +477,16 @@ def check_bytes(data, name: str) -> bytes:
 
 def common_float_dtype(*arrays: npt.ArrayLike) -> np.dtype:
     """``float_dtype`` of the floating inputs only: integer targets say nothing about it."""
-    floats = [a for a in map(np.asarray, arrays) if np.issubdtype(a.dtype, np.floating)]
+    floats = [a for a in map(_quiet_array, arrays) if np.issubdtype(a.dtype, np.floating)]
     return float_dtype(*floats)
+
+
+def _quiet_array(x) -> np.ndarray:
+    """``np.asarray(x)``, or an empty object array for ragged input (reported by its own check)."""
+    try:
+        return np.asarray(x)
+    except ValueError:
+        return np.empty(0, dtype=object)
 
 
 def check_num_classes(x: np.ndarray, ax: int, name: str) -> int:
@@ -460,7 +511,7 @@ def check_elementwise_weight(weight, name: str, shape: tuple, dtype: np.dtype):
 
 def check_index_target_shape(target: npt.ArrayLike, shape: tuple, ax: int) -> None:
     """Class-index targets have the shape of the logits without the class axis ``ax``."""
-    tgt = np.asarray(target)
+    tgt = as_array(target, "target")
     expected = shape[:ax] + shape[ax + 1 :]
     if tgt.shape != expected:
         raise ValueError(

@@ -1,0 +1,243 @@
+"""Every public function, fed bad input: the right value with no warning, or a named error.
+
+The table ``CALLS`` holds one valid call per public name, with the kind of each
+argument; ``MUTATIONS`` holds the bad values each kind is tried with (NaN,
+negative or unnormalised probabilities, shapes that do not fit, wrong Python
+types, bools, 0-d arrays). Each bad call must either raise a ValueError or
+TypeError whose message names the argument in backticks, or be listed in
+``RETURNS`` with the value it must return. Warnings are errors throughout. Every
+name in ``xentbook.__all__`` must have a row (or a reason in ``NOT_CALLABLE``): a
+new public function fails :func:`test_every_public_name_has_a_row` until it gets one.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import xentbook as xb
+
+Q3 = [0.5, 0.25, 0.25]
+LOGITS = np.array([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]])
+
+# name -> (valid positional args, valid keyword args, {argument: kind}).
+CALLS = {
+    "PrefixCode": (({"a": "0", "b": "1"},), {}, {"codewords": "codewords"}),
+    "arithmetic_decode": (("0111", Q3, 4), {}, {"bits": "bits", "q": "dist", "length": "count"}),
+    "arithmetic_encode": (([0, 2, 1, 0], Q3), {}, {"q": "dist"}),
+    "binary_cross_entropy": (([1.0, 0.0], [0.9, 0.2]), {}, {"y": "prob", "y_hat": "prob"}),
+    "binary_cross_entropy_with_logits": (
+        ([1.0, 0.0], [2.0, -1.0]),
+        {},
+        {"y": "prob", "logits": "logits", "reduction": "reduction"},
+    ),
+    "binary_cross_entropy_with_logits_grad": (
+        ([1.0, 0.0], [2.0, -1.0]),
+        {},
+        {"y": "prob", "logits": "logits"},
+    ),
+    "cross_entropy": (
+        ([0.5, 0.5], [0.9, 0.1]),
+        {},
+        {"p": "dist", "q": "dist", "axis": "axis", "base": "base"},
+    ),
+    "entropy": (([0.5, 0.5],), {}, {"p": "dist", "axis": "axis", "base": "base"}),
+    "fit_logistic_regression": (
+        ([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1]),
+        {"steps": 3},
+        {"X": "features", "y": "labels", "steps": "count"},
+    ),
+    "fit_softmax_regression": (
+        ([[0.0], [1.0], [2.0], [3.0]], [0, 1, 2, 1]),
+        {"steps": 3},
+        {"X": "features", "y": "labels", "steps": "count", "label_smoothing": "smoothing"},
+    ),
+    "huffman_code": ((Q3,), {}, {"q": "dist"}),
+    "kl_divergence": (
+        ([0.5, 0.5], [0.9, 0.1]),
+        {},
+        {"p": "dist", "q": "dist", "axis": "axis", "base": "base"},
+    ),
+    "letter_frequencies": (("english",), {}, {"language": "name"}),
+    "log_softmax": ((LOGITS,), {}, {"logits": "logits", "axis": "axis"}),
+    "logsumexp": ((LOGITS,), {}, {"x": "logits", "axis": "axis"}),
+    "morse_code": ((), {}, {"digits": "flag"}),
+    "morse_duration": ((".-",), {}, {"pattern": "pattern"}),
+    "multiclass_data": ((6, 3), {"seed": 0}, {"n": "count", "k": "count", "seed": "count"}),
+    "nll_loss": (
+        ([1, 2], -np.abs(LOGITS)),
+        {},
+        {"target": "index", "log_probs": "log_probs", "axis": "axis", "ignore_index": "count"},
+    ),
+    "normalize": (([3.0, 1.0],), {}, {"x": "weights", "axis": "axis"}),
+    "one_hot": (([0, 2],), {"num_classes": 3}, {"indices": "index", "num_classes": "count"}),
+    "shannon_code": ((Q3,), {}, {"q": "dist"}),
+    "shannon_code_lengths": ((Q3,), {}, {"q": "dist"}),
+    "sigmoid": (([0.0, 1.0],), {}, {"x": "logits"}),
+    "smooth_labels": (
+        ([0, 2], 3, 0.1),
+        {},
+        {"target": "index", "num_classes": "count", "label_smoothing": "smoothing"},
+    ),
+    "softmax": ((LOGITS,), {}, {"logits": "logits", "axis": "axis"}),
+    "softmax_cross_entropy": (
+        ([1, 2], LOGITS),
+        {},
+        {
+            "target": "index",
+            "logits": "logits",
+            "axis": "axis",
+            "label_smoothing": "smoothing",
+            "ignore_index": "count",
+            "reduction": "reduction",
+        },
+    ),
+    "softmax_cross_entropy_grad": (
+        ([1, 2], LOGITS),
+        {},
+        {"target": "index", "logits": "logits", "label_smoothing": "smoothing"},
+    ),
+    "surprisal": (([0.5, 0.25],), {}, {"p": "prob", "base": "base"}),
+    "two_class_data": ((6,), {"seed": 0}, {"n": "count", "seed": "count"}),
+}
+
+NOT_CALLABLE = {
+    "LinearFit": "the record the fit functions return; built by them, not by users",
+    "check": "the module of students' self-checks, tested in test_check.py",
+}
+
+NAN = float("nan")
+
+# kind -> {label: bad value}
+MUTATIONS = {
+    "dist": {
+        "nan": [NAN, 0.5],
+        "negative": [-0.5, 1.5],
+        "unnormalised": [0.5, 0.6],
+        "string": "abc",
+        "bool": True,
+        "0-d": 1.0,
+        "ragged": [[1.0], [0.5, 0.5]],
+        "time": np.array([1, 0], dtype="m8[s]"),
+    },
+    "prob": {
+        "nan": [NAN, 0.5],
+        "negative": [-0.5, 0.5],
+        "above one": [1.5, 0.5],
+        "string": ["a", "b"],
+        "ragged": [[1.0], [0.5, 0.5]],
+        "shape": [0.5, 0.5, 0.5],
+    },
+    "logits": {
+        "nan": [[NAN, 0.0, 1.0], [0.0, 1.0, 2.0]],
+        "string": [["a", "b", "c"]],
+        "ragged": [[1.0], [0.5, 0.5]],
+        "time": np.array([[1, 0, 2]], dtype="m8[s]"),
+    },
+    "log_probs": {"nan": [[NAN, -1.0, -2.0], [-1.0, -1.0, -1.0]], "positive": np.abs(LOGITS)},
+    "weights": {"nan": [NAN, 1.0], "negative": [-1.0, 2.0], "zero": [0.0, 0.0], "inf": [np.inf, 1]},
+    "features": {"nan": [[NAN], [1.0], [2.0], [3.0]], "string": [["a"], ["b"], ["c"], ["d"]]},
+    "labels": {"float": [0.5, 0.0, 1.0, 1.0], "negative": [-1, 0, 1, 1], "shape": [0, 1]},
+    "index": {
+        "float": [0.5, 1.0],
+        "out of range": [7, 0],
+        "time": np.array([0, 1], dtype="m8[s]"),
+        "ragged": [[0], [1, 0]],
+    },
+    "count": {"bool": True, "float": 2.5, "string": "3"},
+    "axis": {"bool": True, "float": 0.5, "out of range": 5, "string": "-1"},
+    "base": {"below one": 0.5, "one": 1, "string": "2", "bool": True, "negative": -2},
+    "smoothing": {"bool": True, "above one": 1.5, "negative": -0.1, "string": "0.1"},
+    "reduction": {"unknown": "average", "bool": True},
+    "bits": {"not bits": "0121", "number": 101},
+    "codewords": {"not prefix free": {"a": "0", "b": "01"}, "not a mapping": ["0", "1"]},
+    "name": {"unknown": "klingon", "number": 5},
+    "flag": {"string": "yes"},
+    "pattern": {"not morse": ".x", "number": 5},
+}
+
+# Bad-looking calls whose right answer is a value, not an error: (name, argument, label) -> value.
+RETURNS = {
+    # surprisal is elementwise: three probabilities are three events.
+    ("surprisal", "p", "shape"): [np.log(2)] * 3,
+    # Labels may be probabilities of class 1 (soft labels), as the docstring says.
+    ("fit_logistic_regression", "y", "float"): None,
+}
+
+# Known gaps in modules other helpers own, reported to them; each fails loudly (strict
+# xfail) once fixed, so that its line is removed.
+KNOWN = {
+    ("PrefixCode", "codewords", "not prefix free"): "PrefixCode accepts {'a': '0', 'b': '01'}",
+    ("morse_code", "digits", "string"): "digits='yes' is taken as True",
+    ("fit_softmax_regression", "y", "negative"): "the message names `target`, not `y`",
+    **{
+        (name, "seed", label): "seed is passed to default_rng unchecked"
+        for name in ("two_class_data", "multiclass_data")
+        for label in ("bool", "float", "string")
+    },
+}
+
+CASES = [
+    pytest.param(name, arg, label, id=f"{name}-{arg}-{label}")
+    for name, (_, _, kinds) in CALLS.items()
+    for arg, kind in kinds.items()
+    for label in MUTATIONS[kind]
+]
+
+
+def call_with(name, arg, value):
+    """Call ``xb.<name>`` with its valid arguments, ``arg`` replaced by ``value``."""
+    args, kwargs, _ = CALLS[name]
+    function = getattr(xb, name)
+    params = list(__import__("inspect").signature(function).parameters)
+    args = list(args)
+    position = params.index(arg)
+    if position < len(args):
+        args[position] = value
+    else:
+        kwargs = {**kwargs, arg: value}
+    return function(*args, **kwargs)
+
+
+def test_every_public_name_has_a_row():
+    missing = sorted(set(xb.__all__) - set(CALLS) - set(NOT_CALLABLE))
+    assert not missing, f"add a row to CALLS (or a reason to NOT_CALLABLE) for {missing}"
+    assert not set(CALLS) - set(xb.__all__), "CALLS names a function that is no longer public"
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_valid_calls_run_without_warnings(name):
+    args, kwargs, _ = CALLS[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        getattr(xb, name)(*args, **kwargs)
+
+
+def problem(name, arg, label) -> str | None:
+    """What is wrong with calling ``name`` with ``arg`` mutated by ``label``, or None."""
+    value = MUTATIONS[CALLS[name][2][arg]][label]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            got = call_with(name, arg, value)
+        except (ValueError, TypeError) as error:
+            return (
+                None if f"`{arg}`" in str(error) else f"the message does not name `{arg}`: {error}"
+            )
+    key = (name, arg, label)
+    if key not in RETURNS:
+        return f"{name}({arg}={label}) returned {got!r} instead of raising"
+    if RETURNS[key] is not None:
+        np.testing.assert_allclose(got, RETURNS[key], rtol=1e-15)
+    return None
+
+
+@pytest.mark.parametrize(("name", "arg", "label"), CASES)
+def test_bad_input_gives_the_right_value_or_a_named_error(name, arg, label):
+    found = problem(name, arg, label)
+    if (name, arg, label) in KNOWN:
+        assert found, "fixed: remove this case from KNOWN"
+        pytest.xfail(KNOWN[name, arg, label])
+    assert found is None, found
