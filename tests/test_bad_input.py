@@ -69,12 +69,18 @@ CALLS = {
     "fit_logistic_regression": (
         ([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1]),
         {"steps": 3},
-        {"X": "features", "y": "labels", "steps": "count"},
+        {"X": "features", "y": "labels", "steps": "count", "lr": "scale"},
     ),
     "fit_softmax_regression": (
         ([[0.0], [1.0], [2.0], [3.0]], [0, 1, 2, 1]),
         {"steps": 3},
-        {"X": "features", "y": "labels", "steps": "count", "label_smoothing": "smoothing"},
+        {
+            "X": "features",
+            "y": "labels",
+            "steps": "count",
+            "lr": "scale",
+            "label_smoothing": "smoothing",
+        },
     ),
     "fit_temperature": (FIT, {}, {"target": "index", "logits": "logits"}),
     "get_num_threads": ((), {}, {}),

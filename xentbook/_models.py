@@ -248,7 +248,7 @@ def _check_data(X, y):
 
 def _check_schedule(lr, steps):
     """A positive, finite learning rate and a non-negative number of steps."""
-    lr = float(lr)
+    lr = v.check_real(lr, "lr")
     if not (np.isfinite(lr) and lr > 0):
         raise ValueError(f"`lr` must be a finite number > 0; got {lr!r}.")
     return lr, v.check_integer(steps, "steps", minimum=0)
