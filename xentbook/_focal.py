@@ -98,10 +98,11 @@ def sigmoid_focal_loss(
             f"weighting; got {alpha!r}."
         )
     reduction = v.check_reduction(reduction)
-    ce = binary_cross_entropy_with_logits(target, logits, reduction="none")
-    dtype = np.asarray(ce).dtype
-    y = np.asarray(target, dtype=dtype)
-    x = np.asarray(logits, dtype=dtype)
+    dtype = v.common_float_dtype(target, logits)
+    y = v.as_probabilities(target, "target", dtype)
+    x = v.as_float_array(logits, "logits", dtype)
+    v.check_same_shape(y, x, ("target", "logits"))
+    ce = binary_cross_entropy_with_logits(y, x, reduction="none")
     p, one_minus_p = sigmoid(x), sigmoid(-x)
     wrong = y * one_minus_p + (1 - y) * p
     loss = ce * wrong ** dtype.type(gamma)

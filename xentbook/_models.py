@@ -196,6 +196,7 @@ def fit_softmax_regression(
     if not np.issubdtype(y.dtype, np.integer):
         raise ValueError(f"`y` must hold integer class labels; got dtype {y.dtype}.")
     k = int(y.max()) + 1 if num_classes is None else v.check_integer(num_classes, "num_classes", 2)
+    y = v.check_labels(y, k, y.shape, "y")
     lr, steps = _check_schedule(lr, steps)
     options = {"weight": weight, "label_smoothing": label_smoothing}
     return LinearFit(
@@ -237,7 +238,7 @@ def _check_data(X, y):
         raise ValueError(f"`X` must be a 2-D array with one row per example; got shape {X.shape}.")
     if not np.isfinite(X).all():
         raise ValueError("`X` must be finite; it holds an infinite entry.")
-    y = np.asarray(y)
+    y = v.as_array(y, "y")
     if y.shape != (X.shape[0],):
         raise ValueError(
             f"`y` must hold one label per row of `X` (shape {(X.shape[0],)}); got shape {y.shape}."
@@ -247,7 +248,7 @@ def _check_data(X, y):
 
 def _check_schedule(lr, steps):
     """A positive, finite learning rate and a non-negative number of steps."""
-    lr = float(lr)
+    lr = v.check_real(lr, "lr")
     if not (np.isfinite(lr) and lr > 0):
         raise ValueError(f"`lr` must be a finite number > 0; got {lr!r}.")
     return lr, v.check_integer(steps, "steps", minimum=0)

@@ -382,8 +382,8 @@ def _check_bracket(beta: float) -> None:
 def _target_distribution(target, q: np.ndarray, axis: int, other: str) -> np.ndarray:
     """The target as distributions along the last axis, for ``q`` with classes along ``axis``."""
     ax = v.check_axis(axis, q.ndim)
-    t = np.asarray(target)
-    if np.issubdtype(t.dtype, np.integer):
+    t = v.as_array(target, "target")
+    if t.dtype.kind in "iu":  # integer class indices (timedelta64 is not one)
         shape = q.shape[:ax] + q.shape[ax + 1 :]
         return one_hot(v.check_labels(t, q.shape[ax], shape, "target"), q.shape[ax])
     p = v.check_distribution(t, "target", axis=axis)

@@ -340,7 +340,7 @@ def check_finite(arr: np.ndarray, name: str) -> np.ndarray:
 
 def check_real(value, name: str, low: float | None = None, high: float | None = None) -> float:
     """``value`` is a real number, within [low, high] where those are given."""
-    if isinstance(value, (bool, np.bool_)):
+    if isinstance(value, (bool, np.bool_, str, bytes)):
         raise TypeError(f"`{name}` must be a real number; got {value!r}.")
     try:
         number = float(value)
@@ -359,8 +359,8 @@ def check_real(value, name: str, low: float | None = None, high: float | None = 
 
 def check_labels(target: npt.ArrayLike, num_classes: int, shape: tuple, name: str) -> np.ndarray:
     """``target`` holds one class index in [0, num_classes) per example of ``shape``."""
-    t = np.asarray(target)
-    if not np.issubdtype(t.dtype, np.integer):
+    t = as_array(target, name)
+    if t.dtype.kind not in "iu":  # not np.integer: timedelta64 counts as one there
         raise ValueError(f"`{name}` must hold integer class indices; got dtype {t.dtype}.")
     if t.shape != tuple(shape):
         raise ValueError(
@@ -519,3 +519,17 @@ def check_index_target_shape(target: npt.ArrayLike, shape: tuple, ax: int) -> No
             f"class indices need the logits' shape without the class axis {ax}, {expected}. "
             "(Integer targets are class indices; pass floats for class probabilities.)"
         )
+
+
+def check_seed(seed, name: str = "seed") -> int | None:
+    """``seed`` for ``np.random.default_rng``: an integer >= 0, or None for fresh entropy."""
+    if seed is None:
+        return None
+    return check_integer(seed, name, minimum=0)
+
+
+def check_flag(value, name: str) -> bool:
+    """``value`` is True or False: a truthy string such as ``'no'`` must not pass as True."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ArgumentTypeError(f"`{name}` must be True or False; got {value!r}.")
+    return bool(value)

@@ -157,15 +157,20 @@ def letter_frequencies(language: str) -> tuple[tuple[str, ...], np.ndarray]:
     >>> print(xb.entropy(p_fr, base=2).round(3), xb.kl_divergence(p_fr, p_en, base=2).round(3))
     4.014 0.228
     """
+    percent, _ = _published(_language_key(language, "language"))
+    return ALPHABET, percent / percent.sum()
+
+
+def _language_key(language, name: str) -> str:
+    """The table's column for ``language`` (any case); the error names the argument ``name``."""
     languages = _languages()
     key = language.lower() if isinstance(language, str) else language
     if key not in languages:
         raise ValueError(
-            f"`language` {language!r} has no letter frequencies here; "
-            f"choose one of {', '.join(repr(name) for name in languages)}."
+            f"`{name}` {language!r} has no letter frequencies here; "
+            f"choose one of {', '.join(repr(known) for known in languages)}."
         )
-    percent, _ = _published(key)
-    return ALPHABET, percent / percent.sum()
+    return key
 
 
 def letter_sample(language: str, n: int, *, seed: int) -> np.ndarray:
@@ -211,6 +216,7 @@ def letter_sample(language: str, n: int, *, seed: int) -> np.ndarray:
     True
     """
     n = v.check_integer(n, "n", minimum=0)
+    seed = v.check_seed(seed)
     letters, p = letter_frequencies(language)
     return np.random.default_rng(seed).choice(letters, size=n, p=p)
 
@@ -267,7 +273,7 @@ def language_table(truth: str = "english", *, base: float | None = 2) -> dict[st
     >>> print(round(table["french"].kl_divergence, 4))
     0.3601
     """
-    _, p = letter_frequencies(truth)
+    _, p = letter_frequencies(_language_key(truth, "truth"))
     h = float(entropy(p, base=base))
     table = {}
     for language in _languages():
@@ -329,7 +335,7 @@ def morse_code(*, digits: bool = False) -> dict[str, str]:
     """
     _, rows = _read_csv("morse_code.csv")
     table = dict(rows)
-    if digits:
+    if v.check_flag(digits, "digits"):
         return dict(sorted(table.items(), key=lambda kv: (kv[0].isdigit(), kv[0])))
     return {letter: table[letter] for letter in ALPHABET}
 

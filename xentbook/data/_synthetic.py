@@ -215,7 +215,7 @@ def multiclass_data(
 
 def _check_geometry(distance, spread, names=("separation", "spread")):
     """Both numbers are finite, the first non-negative and the spread positive."""
-    distance, spread = float(distance), float(spread)
+    distance, spread = v.check_real(distance, names[0]), v.check_real(spread, names[1])
     if not (np.isfinite(distance) and distance >= 0):
         raise ValueError(f"`{names[0]}` must be a finite number >= 0; got {distance!r}.")
     if not (np.isfinite(spread) and spread > 0):
@@ -225,7 +225,7 @@ def _check_geometry(distance, spread, names=("separation", "spread")):
 
 def _blobs(n, centres, spread, seed):
     """``n`` points split evenly over Gaussian clusters at ``centres``, shuffled."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(v.check_seed(seed))
     k = len(centres)
     # Class c gets the examples c, c + k, c + 2k, ...: sizes differ by at most one.
     y = np.arange(n, dtype=np.int64) % k
