@@ -57,6 +57,17 @@ _SEARCH_SCRIPTS = re.compile(
 # deprecated that role, and a list must own list items (axe: aria-required-children, critical).
 _BIBLIOENTRY = ' role="doc-biblioentry"'
 
+# A sidebar entry with sub-pages (a chapter and its problem set) gets a <summary> holding only
+# a chevron icon: it has no accessible name (axe: summary-name, serious). Name it after its entry.
+_NAMELESS_SUMMARY = re.compile(
+    r'(<a class="[^"]*reference internal[^"]*" href="[^"]*">)([^<]+)(</a><details[^>]*><summary)>'
+)
+
+
+def _name_summary(match: re.Match) -> str:
+    link, title, details = match.groups()
+    return f'{link}{title}{details} aria-label="Sections of {title}">'
+
 
 def _rewrite_pages(app, exception):
     if exception is not None or app.builder.format != "html":
@@ -68,6 +79,7 @@ def _rewrite_pages(app, exception):
             continue
         text = page.read_text(encoding="utf-8")
         lighter = _FONTAWESOME_JS.sub("", text).replace(_BIBLIOENTRY, ' role="listitem"')
+        lighter = _NAMELESS_SUMMARY.sub(_name_summary, lighter)
         if not search_as_you_type and page != outdir / "search.html":
             lighter = _SEARCH_SCRIPTS.sub("", lighter)
         if lighter != text:
