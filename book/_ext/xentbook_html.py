@@ -1,9 +1,10 @@
 """Sphinx extension for the xentbook site's HTML: fixes to what Sphinx and the theme write.
 
 Besides the duplicated scripts below, it loads book/_static/xentbook-mathjax.js (a spoken
-label for every formula), and after the build it drops two scripts no page needs (Font
-Awesome's, whose icons the theme's CSS already draws, and the search index outside the search
-page) and gives the bibliography list list items (see the comments by each).
+label for every formula) and book/_static/xentbook.css (link contrast in exercise boxes),
+and after the build it drops two scripts no page needs (Font Awesome's, whose icons the
+theme's CSS already draws, and the search index outside the search page), gives the
+bibliography list list items and names the sidebar's expand buttons (see the comments by each).
 
 The duplicated scripts:
 Sphinx 7 (which Jupyter Book 1 requires) writes every inline ``<script>`` that an
@@ -89,6 +90,7 @@ def _rewrite_pages(app, exception):
 def setup(app):
     # After Sphinx's inline MathJax configuration (priority 500), before MathJax itself runs.
     app.add_js_file("xentbook-mathjax.js", priority=501)
+    app.add_css_file("xentbook.css")
     app.connect("build-finished", _rewrite_pages)
     # Late priority: run after every other extension has adjusted the page's scripts.
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
