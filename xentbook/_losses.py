@@ -724,7 +724,10 @@ class _ClassIndices(_Target):
         lg = self.logits
         ax, eps, c = lg.axis, lg.label_smoothing, lg.num_classes
         t = self.targets(block)
-        stats, parts = rows.scan(lg.values, block, ax, "logits", buffer, keep_shift=eps > 0)
+        if eps > 0:
+            stats, parts = rows.scan(lg.values, block, ax, "logits", buffer, keep_shift=True)
+        else:
+            stats = rows.stats(lg.values, block, ax, "logits", buffer)
         tail = np.log1p(stats.tail)
         m = stats.maximum
         # (m - x_t) + log1p(s): two non-negative terms, no cancellation. A gap beyond
@@ -736,9 +739,12 @@ class _ClassIndices(_Target):
         else:
             with np.errstate(invalid="ignore", over="ignore"):
                 nll = np.where(xt == m, 0, m - xt) + tail
-        loss = (
-            nll * t.weight.dtype.type(1 - eps) if self.plain else _times((1 - eps) * t.weight, nll)
-        )
+        if not self.plain:
+            loss = _times((1 - eps) * t.weight, nll)
+        elif eps > 0:
+            loss = nll * t.weight.dtype.type(1 - eps)
+        else:
+            loss = nll
         if eps > 0:
             uniform = sum(
                 self.weighted_sum(1, np.subtract(tail, part.shift, out=part.shift), part.index)
@@ -752,6 +758,13 @@ class _ClassIndices(_Target):
         lg = self.logits
         ax, eps, c = lg.axis, lg.label_smoothing, lg.num_classes
         t = self.targets(block)
+        if eps == 0 and len(block.chunks) == 1:
+            out = grad[block.rows]
+            # A maximum of at least 0 keeps e^-m <= 1: no softmax entry gains bits it
+            # lost to underflow in e^x.
+            fast = rows.unshifted(lg.values, block, ax, "logits", out, lowest=0)
+            if fast is not None:
+                return self.hard_gradient(t, fast, np.where(t.counted, np.float64(scale), 0), out)
         stats, parts = rows.scan(lg.values, block, ax, "logits", buffer)
         # sigma_a - 1 at the argmax a, without the cancellation of 1 / (1 + s) - 1.
         top_minus_one = -stats.tail / (1 + stats.tail)
@@ -773,6 +786,19 @@ class _ClassIndices(_Target):
             g_t = hard * p_t_minus_one + eps / c * (w_sum * p_t - w_t)
             rows.place(g, at_t, g_t, ax)
             np.multiply(g, factor, out=grad[part.index])
+
+    def hard_gradient(self, t: _Targets, fast: rows.Unshifted, factor, out: np.ndarray) -> None:
+        """``factor * w_t (softmax - one_hot(t))`` into ``out``, which holds ``fast.exp``."""
+        lg = self.logits
+        ax, tail = lg.axis, fast.stats.tail
+        k = t.weight * factor  # per row
+        k_top = k / (1 + tail)  # k times the softmax at the argmax
+        np.multiply(out, (k_top * fast.scale).astype(out.dtype, copy=False), out=out)
+        rows.place(out, fast.argmax, k_top, ax)
+        at_t = rows.position(t.index, tuple(slice(None) for _ in out.shape), ax, lg.num_classes)
+        # At the argmax, sigma - 1 is -s / (1 + s): no cancellation.
+        g_t = np.where(t.index == fast.stats.argmax, -k_top * tail, rows.pick(out, at_t, ax) - k)
+        rows.place(out, at_t, g_t, ax)
 
 
 @dataclass(frozen=True)

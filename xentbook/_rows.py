@@ -26,6 +26,7 @@ an infinite maximum sit at shift 0.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
@@ -210,6 +211,70 @@ def scan(
     return stats, _parts(x, block, ax, argmax, maximum, buffer, keep_shift)
 
 
+class Unshifted(NamedTuple):
+    """A block's exponentials taken without the shift: ``exp * scale`` is ``e^(x - m)``."""
+
+    stats: RowStats
+    exp: np.ndarray  # e^x, with 0 at the argmax
+    scale: np.ndarray  # e^-m per row, with a length-1 axis
+    argmax: Position
+
+
+def unshifted(x, block: Block, ax: int, name: str, out: np.ndarray, lowest=None):
+    """The softmax statistics of ``block`` from ``e^x`` itself, written into ``out``.
+
+    ``e^(x - m)`` needs a subtraction broadcast along every row, which costs NumPy as
+    much as the exponential; ``e^x * e^-m`` needs none. It is as accurate (the
+    argument of each exponential is exact) wherever no ``e^x`` overflows and the
+    tail is far above the underflow threshold. Returns None for a block outside
+    that range (or holding NaN, or with a row maximum below ``lowest``), and
+    :func:`scan` then does it. The block must be read in one chunk; ``out`` takes its
+    shape.
+    """
+    chunk = x[block.rows]
+    argmax = chunk.argmax(axis=ax, keepdims=True)
+    pos = position(argmax, block.rows, ax, x.shape[ax])
+    maximum = pick(chunk, pos, ax)
+    highest, floor = _range(x.dtype, x.shape[ax])
+    lowest = -highest if lowest is None else lowest
+    # NaN fails both comparisons: scan then names it.
+    if maximum.size and not (maximum.min() >= lowest and maximum.max() <= highest):
+        return None
+    exp = np.exp(chunk, out=out)
+    place(exp, pos, 0, ax)
+    total = exp.sum(axis=ax, keepdims=True)
+    if not (total > floor).all():
+        return None
+    scale = np.exp(-maximum)
+    return Unshifted(RowStats(argmax, maximum, total * scale), exp, scale, pos)
+
+
+@functools.cache
+def _range(dtype: np.dtype, width: int) -> tuple[float, float]:
+    """Where :func:`unshifted` applies to rows of ``width`` entries of ``dtype``.
+
+    The highest row maximum keeps every ``e^x``, their sum and ``e^-m`` finite. Entries
+    whose ``e^x`` underflows change a row's total by at most ``width * tiny``, so a
+    total above the floor returned here keeps every bit it would have had.
+    """
+    info = np.finfo(dtype)
+    highest = math.log(info.max) - math.log(width) - 1
+    return highest, width * float(info.tiny) * 2.0 ** (info.nmant + 3)
+
+
+def stats(x: np.ndarray, block: Block, ax: int, name: str, buffer: np.ndarray) -> RowStats:
+    """The :class:`RowStats` of ``block``, by :func:`unshifted` where it applies."""
+    if len(block.chunks) == 1:
+        fast = unshifted(x, block, ax, name, _shaped(buffer[0], x[block.rows].shape))
+        if fast is not None:
+            return fast.stats
+    return scan(x, block, ax, name, buffer)[0]
+
+
+def _shaped(flat: np.ndarray, shape: tuple) -> np.ndarray:
+    return flat[: math.prod(shape)].reshape(shape)
+
+
 def _parts(x, block, ax, argmax, maximum, buffer, keep_shift) -> Iterator[Part]:
     for index in block.chunks:
         pos = position(argmax, index, ax, x.shape[ax])
@@ -226,7 +291,7 @@ def _checked(maximum: np.ndarray, x: np.ndarray, name: str) -> np.ndarray:
 
 def _shift_exp(chunk, maximum, buffer, keep_shift):
     """``chunk - maximum`` and its exponentials, in ``buffer`` (the shift kept if asked)."""
-    shaped = [b[: chunk.size].reshape(chunk.shape) for b in buffer]
+    shaped = [_shaped(b, chunk.shape) for b in buffer]
     # A shift below -max_float (huge logits of both signs) is -inf: its exponential is 0.
     if np.isfinite(maximum).all():
         with np.errstate(over="ignore"):

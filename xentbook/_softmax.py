@@ -98,7 +98,7 @@ def logsumexp(x: npt.ArrayLike, *, axis: int = -1):
     out = np.full(rows.kept_shape(arr.shape, ax), -np.inf, dtype=arr.dtype)
 
     def work(block, buffer):
-        stats, _ = rows.scan(arr, block, ax, "x", buffer)
+        stats = rows.stats(arr, block, ax, "x", buffer)
         out[block.rows] = stats.maximum + np.log1p(stats.tail)
 
     rows.run(work, arr.shape, ax, lambda: rows.scratch(arr))
