@@ -97,6 +97,26 @@ def test_blocks_really_run_on_several_threads(many_blocks):
     assert len(seen) == 2
 
 
+@pytest.mark.parametrize("reduction", ["mean", "none"])
+def test_every_reducing_function_and_loss_runs_on_the_pool(many_blocks, monkeypatch, reduction):
+    # Each one hands the pool a pass over its whole input, with more than one participant.
+    passes = []
+    ordered_map = _threads.ordered_map
+
+    def recording(task, count, participants, state):
+        passes.append((count, participants))
+        return ordered_map(task, count, participants, state)
+
+    monkeypatch.setattr(_threads, "ordered_map", recording)
+    x = _inputs(np.float64, (300, 50))[0]
+    for name, call in _calls(np.float64, (300, 50), reduction).items():
+        passes.clear()
+        with xb.num_threads(4):
+            call()
+        # 300 x 50 in blocks of 64 elements: one row per block, 300 blocks (or more).
+        assert any(count >= x.size // 64 and n == 4 for count, n in passes), (name, passes)
+
+
 def test_each_thread_gets_its_own_scratch(many_blocks):
     owners = {}
 

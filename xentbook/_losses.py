@@ -303,7 +303,8 @@ def nll_loss(
     ax = v.check_axis(axis, lp.ndim)
     num_classes = v.check_num_classes(lp, ax, "log_probs")
     if lp.size:
-        top = lp.max()
+        # The one pass over every entry, on threads; a NaN anywhere makes the top NaN.
+        top = np.max(rows.run_elementwise(lambda index: lp[index].max(initial=-np.inf), lp.shape))
         if np.isnan(top):
             v.raise_nan(lp, "log_probs")
         if top > 0:
@@ -379,12 +380,7 @@ def binary_cross_entropy(
     >>> xb.binary_cross_entropy([1.0, 0.0, 1.0], [0.8, 0.8, 0.0], reduction="none").round(4)
     array([0.2231, 1.6094,    inf])
     """
-    args = _binary_arguments(y, y_hat, "y_hat", weight, None, reduction)
-    ya, pa = args.target, args.prediction
-    # log(1 - y_hat) as log1p(-y_hat), which keeps small y_hat accurate.
-    with np.errstate(divide="ignore"):
-        loss = neg_p_log_q(ya, pa) + _times(1 - ya, -np.log1p(-pa))
-    return _weighted_reduce(loss, args.weight, args.reduction, loss.size, pa.dtype)
+    return _binary_arguments(y, y_hat, "y_hat", weight, None, reduction).reduce(_probability_terms)
 
 
 def binary_cross_entropy_with_logits(
@@ -459,10 +455,7 @@ def binary_cross_entropy_with_logits(
     4.248354255291589e-18
     """
     args = _binary_arguments(y, logits, "logits", weight, pos_weight, reduction)
-    ya, xa = args.target, args.prediction
-    pos = ya if args.pos_weight is None else ya * args.pos_weight
-    loss = _times(pos, np.logaddexp(0, -xa)) + _times(1 - ya, np.logaddexp(0, xa))
-    return _weighted_reduce(loss, args.weight, args.reduction, loss.size, xa.dtype)
+    return args.reduce(_logit_terms)
 
 
 def binary_cross_entropy_with_logits_grad(
@@ -508,14 +501,17 @@ def binary_cross_entropy_with_logits_grad(
     array([-0.5,  0.5])
     """
     args = _binary_arguments(y, logits, "logits", weight, pos_weight, reduction)
-    ya, xa = args.target, args.prediction
-    pos = ya if args.pos_weight is None else ya * args.pos_weight
-    grad = (1 - ya) * sigmoid(xa) - pos * sigmoid(-xa)
-    if args.weight is not None:
-        grad = grad * args.weight
-    if args.reduction == "mean":
-        grad = grad / xa.dtype.type(max(grad.size, 1))
-    return np.asarray(grad, dtype=xa.dtype)
+    size = args.target.size
+    scale = args.prediction.dtype.type(max(size, 1)) if args.reduction == "mean" else None
+
+    def gradient(ya, xa, w, pw):
+        pos = ya if pw is None else ya * pw
+        grad = (1 - ya) * sigmoid(xa) - pos * sigmoid(-xa)
+        if w is not None:
+            grad = grad * w
+        return grad if scale is None else grad / scale
+
+    return args.elementwise(gradient)
 
 
 def one_hot(indices: npt.ArrayLike, num_classes: int):
@@ -885,6 +881,40 @@ class _BinaryArguments(NamedTuple):
     pos_weight: np.ndarray | None
     reduction: str
 
+    def elementwise(self, terms) -> np.ndarray:
+        """``terms(y, prediction, weight, pos_weight)`` over every element, block by block."""
+        arrays = (self.target, self.prediction, self.weight, self.pos_weight)
+        out = np.empty(self.target.shape, dtype=self.prediction.dtype)
+
+        def write(index):
+            out[index] = terms(*(None if a is None else a[index] for a in arrays))
+
+        rows.run_elementwise(write, out.shape)
+        return out[()]
+
+    def reduce(self, terms):
+        """The reduced loss whose elementwise terms are ``terms(y, prediction, pos_weight)``.
+
+        Every block's weighted terms are summed in float64; the blocks' sums are
+        combined in order (see :func:`xentbook._rows.run`).
+        """
+        dtype = self.prediction.dtype
+
+        def weighted(y, prediction, w, pos_weight):
+            loss = terms(y, prediction, pos_weight)
+            return loss if w is None else _times(w, loss)
+
+        if self.reduction == "none":
+            return self.elementwise(weighted)
+        arrays = (self.target, self.prediction, self.weight, self.pos_weight)
+        partials = rows.run_elementwise(
+            lambda index: np.sum(
+                weighted(*(None if a is None else a[index] for a in arrays)), dtype=np.float64
+            ),
+            self.target.shape,
+        )
+        return _reduce(np.array(partials), self.reduction, self.target.size, dtype)
+
 
 def _binary_arguments(y, prediction, name, weight, pos_weight, reduction) -> _BinaryArguments:
     """The one argument pipeline of the binary losses; ``name`` says what ``prediction`` is.
@@ -898,9 +928,26 @@ def _binary_arguments(y, prediction, name, weight, pos_weight, reduction) -> _Bi
     xa = check(prediction, name, dtype)
     v.check_same_shape(ya, xa, ("y", name))
     reduction = v.check_reduction(reduction)
-    w = v.check_elementwise_weight(weight, "weight", ya.shape, dtype)
-    pw = v.check_elementwise_weight(pos_weight, "pos_weight", ya.shape, dtype)
+    # Broadcast views, so that every block of y picks its own weights.
+    w, pw = (
+        None if w is None else np.broadcast_to(w, ya.shape)
+        for w in (
+            v.check_elementwise_weight(weight, "weight", ya.shape, dtype),
+            v.check_elementwise_weight(pos_weight, "pos_weight", ya.shape, dtype),
+        )
+    )
     return _BinaryArguments(ya, xa, w, pw, reduction)
+
+
+def _probability_terms(y, y_hat, _):
+    # log(1 - y_hat) as log1p(-y_hat), which keeps small y_hat accurate.
+    with np.errstate(divide="ignore"):
+        return neg_p_log_q(y, y_hat) + _times(1 - y, -np.log1p(-y_hat))
+
+
+def _logit_terms(y, logits, pos_weight):
+    pos = y if pos_weight is None else y * pos_weight
+    return _times(pos, np.logaddexp(0, -logits)) + _times(1 - y, np.logaddexp(0, logits))
 
 
 def _times(coefficient, value):

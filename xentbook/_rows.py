@@ -319,6 +319,13 @@ def run(work, shape: tuple, ax: int, state=lambda: None) -> list:
     return _threads.ordered_map(lambda i, s: work(tiles[i], s), len(tiles), participants, state)
 
 
+def run_elementwise(work, shape: tuple) -> list:
+    """``[work(index) for index in tiles]``, with tiles of at most ``BLOCK_ELEMENTS``
+    elements of an array of ``shape``, in C order, spread over threads as :func:`run`."""
+    # Every element is a row of length 1 along an extra last axis.
+    return run(lambda block, _: work(block.rows[:-1]), (*shape, 1), len(shape))
+
+
 def sum_rows(terms, arrays: tuple, ax: int, out: np.ndarray) -> np.ndarray:
     """Fill the keepdims ``out`` with the row sums of ``terms(*arrays)``, block by block.
 
