@@ -9,7 +9,7 @@ For float32 logits of 1000 classes and growing numbers of rows, it times
 ``softmax_cross_entropy`` (index targets, mean) and ``logsumexp`` with the engine's
 size threshold switched off, on one thread and on two, as medians over interleaved
 rounds, and prints the ratio. Where the ratio drops below 1, threads pay for
-themselves; the engine's threshold (``THREAD_ELEMENTS`` in ``xentbook/_rows.py``)
+themselves; the engine's threshold (``THREAD_BYTES`` in ``xentbook/_rows.py``)
 must lie at or above that size. It asserts nothing.
 """
 
@@ -40,7 +40,7 @@ def main():
     cli = parser(__doc__.splitlines()[0])
     cli.add_argument("--repeat", type=int, default=15, help="interleaved rounds (median kept)")
     args = cli.parse_args()
-    _rows.THREAD_ELEMENTS = 1  # every block may go to a thread: the cost is what we measure
+    _rows.THREAD_BYTES = 1  # every block may go to a thread: the cost is what we measure
     rng = np.random.default_rng(0)
     print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(
@@ -63,7 +63,7 @@ def main():
                 for seconds, call in zip(times, calls, strict=True):
                     seconds.append(elapsed(call).seconds)
             one, two = (statistics.median(s) for s in times)
-            blocks = len(list(_rows.blocks(x.shape, 1)))
+            blocks = len(list(_rows.blocks(x.shape, 1, x.itemsize)))
             rows.append(
                 {
                     "elements": x.size,

@@ -116,8 +116,8 @@ def test_rows_read_in_chunks_match_rows_read_whole(monkeypatch, shape, axis):
         ]
 
     whole = everything()
-    # Blocks of 8 elements: every row is longer than a block, so it is read in chunks.
-    monkeypatch.setattr(_rows, "BLOCK_ELEMENTS", 8)
+    # Blocks of 8 doubles: every row is longer than a block, so it is read in chunks.
+    monkeypatch.setattr(_rows, "BLOCK_BYTES", 8 * 8)
     chunked = everything()
     for a, b in zip(whole, chunked, strict=True):
         np.testing.assert_allclose(b, a, rtol=1e-13, atol=1e-15)
@@ -126,14 +126,14 @@ def test_rows_read_in_chunks_match_rows_read_whole(monkeypatch, shape, axis):
 def test_chunked_argmax_is_the_first_maximum(monkeypatch):
     # Ties across chunks: the first maximal entry is the one left out of the tail sum,
     # so the uniform row still gives exactly 1 / n.
-    monkeypatch.setattr(_rows, "BLOCK_ELEMENTS", 4)
+    monkeypatch.setattr(_rows, "BLOCK_BYTES", 4 * 8)
     np.testing.assert_array_equal(xb.softmax(np.zeros(10)), np.full(10, 0.1))
     np.testing.assert_array_equal(xb.softmax(np.full(10, -math.inf)), np.full(10, 0.1))
     assert xb.logsumexp([0.0] + [-40.0] * 9) == pytest.approx(9 * math.exp(-40), rel=1e-15)
 
 
 def test_nan_in_a_later_chunk_is_found(monkeypatch):
-    monkeypatch.setattr(_rows, "BLOCK_ELEMENTS", 4)
+    monkeypatch.setattr(_rows, "BLOCK_BYTES", 4 * 8)
     x = np.zeros(10)
     x[7] = np.nan
     with pytest.raises(ValueError, match=r"`logits` contains NaN \(first at index 7\)"):
@@ -141,7 +141,7 @@ def test_nan_in_a_later_chunk_is_found(monkeypatch):
 
 
 def test_unnormalised_row_is_found_in_chunks(monkeypatch):
-    monkeypatch.setattr(_rows, "BLOCK_ELEMENTS", 4)
+    monkeypatch.setattr(_rows, "BLOCK_BYTES", 4 * 8)
     p = np.full((2, 10), 0.1)
     p[1, 9] = 0.2
     with pytest.raises(

@@ -125,8 +125,8 @@ def test_axis_matches_moving_the_class_axis_last(axis):
 def test_many_blocks_match_one_block(monkeypatch, shape, axis):
     x = np.random.default_rng(5).normal(size=shape)
     whole = (xb.logsumexp(x, axis=axis), xb.log_softmax(x, axis=axis), xb.softmax(x, axis=axis))
-    # Blocks of 8 elements force row blocks, and for axis 1 a walk over the leading axis.
-    monkeypatch.setattr(_rows, "BLOCK_ELEMENTS", 8)
+    # Blocks of 8 doubles force row blocks, and for axis 1 a walk over the leading axis.
+    monkeypatch.setattr(_rows, "BLOCK_BYTES", 8 * 8)
     blocked = (xb.logsumexp(x, axis=axis), xb.log_softmax(x, axis=axis), xb.softmax(x, axis=axis))
     for a, b in zip(whole, blocked, strict=True):
         np.testing.assert_array_equal(a, b)

@@ -17,8 +17,8 @@ from xentbook import _rows, _threads
 def many_blocks(monkeypatch):
     """Small inputs cut into many blocks (long rows in chunks), every block worth a thread,
     and 16 CPUs, so that 16 threads really run on small test inputs."""
-    monkeypatch.setattr(_rows, "BLOCK_ELEMENTS", 64)
-    monkeypatch.setattr(_rows, "THREAD_ELEMENTS", 1)
+    monkeypatch.setattr(_rows, "BLOCK_BYTES", 64 * 8)
+    monkeypatch.setattr(_rows, "THREAD_BYTES", 1)
     monkeypatch.setattr(_threads, "available_cpus", lambda: 16)
 
 
@@ -113,7 +113,7 @@ def test_every_reducing_function_and_loss_runs_on_the_pool(many_blocks, monkeypa
         passes.clear()
         with xb.num_threads(4):
             call()
-        # 300 x 50 in blocks of 64 elements: one row per block, 300 blocks (or more).
+        # 300 x 50 in blocks of 64 doubles: one row per block, 300 blocks (or more).
         assert any(count >= x.size // 64 and n == 4 for count, n in passes), (name, passes)
 
 
@@ -277,8 +277,9 @@ def test_peak_extra_memory_with_threads_is_at_most_5_percent(monkeypatch):
     ordered_map = _threads.ordered_map
     monkeypatch.setattr(_threads, "ordered_map", lambda *a: used.append(a[2]) or ordered_map(*a))
     rng = np.random.default_rng(10)
-    x = rng.standard_normal((25_000, 1000), dtype=np.float32)  # 100 MB
-    t = rng.integers(0, 1000, 25_000)
+    # 200 MB: threads join only with 80 blocks (80 MiB) of input each.
+    x = rng.standard_normal((50_000, 1000), dtype=np.float32)
+    t = rng.integers(0, 1000, 50_000)
     p = np.full_like(x, 1 / 1000)
     calls = {
         "softmax_cross_entropy": lambda: xb.softmax_cross_entropy(t, x, reduction="none"),

@@ -304,7 +304,9 @@ def nll_loss(
     num_classes = v.check_num_classes(lp, ax, "log_probs")
     if lp.size:
         # The one pass over every entry, on threads; a NaN anywhere makes the top NaN.
-        top = np.max(rows.run_elementwise(lambda index: lp[index].max(initial=-np.inf), lp.shape))
+        top = np.max(
+            rows.run_elementwise(lambda i: lp[i].max(initial=-np.inf), lp.shape, lp.itemsize)
+        )
         if np.isnan(top):
             v.raise_nan(lp, "log_probs")
         if top > 0:
@@ -622,21 +624,23 @@ class _Target:
         lg = self.logits
         dtype = lg.values.dtype
         shape, ax = lg.values.shape, lg.axis
-        scratch = lambda: rows.scratch(lg.values, keep_shift=True)  # noqa: E731
+        # Only smoothed or probability targets need the shift beside its exponentials.
+        keep_shift = lg.label_smoothing > 0 or isinstance(self, _ClassProbabilities)
+        scratch = lambda: rows.scratch(lg.values, keep_shift)  # noqa: E731
         if reduction == "none":
             out = np.empty(rows.kept_shape(shape, ax), dtype=dtype)
 
             def write(block, buffer):
                 out[block.rows] = self.block_losses(block, buffer).losses
 
-            rows.run(write, shape, ax, scratch)
+            rows.run(write, shape, ax, scratch, dtype.itemsize)
             return np.squeeze(out, ax)[()]
 
         def partial_sums(block, buffer):
             partial = self.block_losses(block, buffer)
             return partial.losses.sum(dtype=np.float64), partial.weight
 
-        partials = rows.run(partial_sums, shape, ax, scratch)
+        partials = rows.run(partial_sums, shape, ax, scratch, dtype.itemsize)
         totals = np.array([total for total, _ in partials])
         return _reduce(totals, reduction, math.fsum(weight for _, weight in partials), dtype)
 
@@ -649,6 +653,7 @@ class _Target:
             lg.values.shape,
             lg.axis,
             lambda: rows.scratch(lg.values),
+            lg.values.itemsize,
         )
         return grad
 
@@ -709,7 +714,7 @@ class _ClassIndices(_Target):
             return self.indices.size
         return math.fsum(
             self.targets(block).weight.sum(dtype=np.float64)
-            for block in rows.blocks(lg.values.shape, lg.axis)
+            for block in rows.blocks(lg.values.shape, lg.axis, lg.values.itemsize)
         )
 
     def counts_any(self) -> bool:
@@ -889,7 +894,7 @@ class _BinaryArguments(NamedTuple):
         def write(index):
             out[index] = terms(*(None if a is None else a[index] for a in arrays))
 
-        rows.run_elementwise(write, out.shape)
+        rows.run_elementwise(write, out.shape, out.itemsize)
         return out[()]
 
     def reduce(self, terms):
@@ -912,6 +917,7 @@ class _BinaryArguments(NamedTuple):
                 weighted(*(None if a is None else a[index] for a in arrays)), dtype=np.float64
             ),
             self.target.shape,
+            dtype.itemsize,
         )
         return _reduce(np.array(partials), self.reduction, self.target.size, dtype)
 

@@ -2,7 +2,7 @@
 
 A reducing function works on *rows*: the lines of its input along ``axis``. The
 engine tiles the input into :class:`Block` s of whole rows, each of at most
-``BLOCK_ELEMENTS`` elements, so that no temporary ever grows with the input. A
+``BLOCK_BYTES`` bytes, so that no temporary ever grows with the input. A
 row longer than a block is read in several *chunks* along the axis, and the
 statistics that need the whole row (the maximum, the tail sum of the softmax)
 are gathered chunk by chunk before the chunks are read again.
@@ -36,16 +36,18 @@ import numpy as np
 from . import _threads
 from . import _validation as v
 
-# Elements per block (512 KiB of float32, 1 MiB of float64): a block and its
-# temporaries stay in the L2/L3 caches, and the Python overhead per block stays small.
-BLOCK_ELEMENTS = 1 << 17
+# Bytes per block: a block and its temporaries stay in the L2/L3 caches, and the
+# Python overhead per block stays small. Threads need blocks this large: with half
+# the size, two threads on float32 logits spent more time waiting for each other
+# (the GIL, between NumPy calls) than the second one saved.
+BLOCK_BYTES = 1 << 20
 
-# Elements each thread must get before it joins in. A thread's working memory
+# Bytes of input each thread must get before it joins in. A thread's working memory
 # (its scratch and a block's temporaries) is at most about 4 blocks, so with 80
 # blocks of input per thread all threads together stay within 5% of the input.
 # This is far above where a second thread starts to pay for itself in time (a
 # few blocks: handing a block to the pool costs tens of microseconds).
-THREAD_ELEMENTS = 80 * BLOCK_ELEMENTS
+THREAD_BYTES = 80 * BLOCK_BYTES
 
 
 class Block(NamedTuple):
@@ -85,22 +87,29 @@ def kept_shape(shape: tuple, ax: int) -> tuple:
     return (*shape[:ax], 1, *shape[ax + 1 :])
 
 
-def blocks(shape: tuple, ax: int) -> Iterator[Block]:
+def block_elements(itemsize: int) -> int:
+    """How many elements of ``itemsize`` bytes a block holds."""
+    return max(BLOCK_BYTES // itemsize, 1)
+
+
+def blocks(shape: tuple, ax: int, itemsize: int = 8) -> Iterator[Block]:
     """The blocks that tile an array of ``shape`` into rows along ``ax``, in C order.
 
     Blocks step along the first non-axis dimension whose trailing block (all later
-    dimensions, the axis in full) fits in ``BLOCK_ELEMENTS``; the dimensions before
-    it are walked one index at a time. When not even one row fits, every other
-    dimension is walked one index at a time and the row is read in chunks.
+    dimensions, the axis in full) fits in a block of elements of ``itemsize`` bytes;
+    the dimensions before it are walked one index at a time. When not even one row
+    fits, every other dimension is walked one index at a time and the row is read in
+    chunks.
     """
     if shape[ax] == 0:
         return
+    size = block_elements(itemsize)
     batch = [j for j in range(len(shape)) if j != ax]
     split, step, fixed = None, 1, batch
     for k in batch:
         trailing = shape[ax] * math.prod(shape[j] for j in batch if j > k)
-        if trailing <= BLOCK_ELEMENTS:
-            split, step = k, BLOCK_ELEMENTS // max(trailing, 1)
+        if trailing <= size:
+            split, step = k, size // max(trailing, 1)
             fixed = [j for j in batch if j < k]
             break
     for outer in np.ndindex(*(shape[j] for j in fixed)):
@@ -110,15 +119,15 @@ def blocks(shape: tuple, ax: int) -> Iterator[Block]:
         for start in range(0, 1 if split is None else shape[split], step):
             if split is not None:
                 idx[split] = slice(start, start + step)
-            yield Block(tuple(idx), _chunks(tuple(idx), ax, shape[ax]))
+            yield Block(tuple(idx), _chunks(tuple(idx), ax, shape[ax], size))
 
 
-def _chunks(rows: tuple, ax: int, length: int) -> tuple:
-    if length <= BLOCK_ELEMENTS:
+def _chunks(rows: tuple, ax: int, length: int, size: int) -> tuple:
+    if length <= size:
         return (rows,)
     return tuple(
-        (*rows[:ax], slice(start, start + BLOCK_ELEMENTS), *rows[ax + 1 :])
-        for start in range(0, length, BLOCK_ELEMENTS)
+        (*rows[:ax], slice(start, start + size), *rows[ax + 1 :])
+        for start in range(0, length, size)
     )
 
 
@@ -128,7 +137,7 @@ def scratch(arr: np.ndarray, keep_shift: bool = False) -> np.ndarray:
     One for the shift, written over by its exponentials; a second one for the
     exponentials when the caller keeps the shift (see :func:`scan`).
     """
-    return np.empty((1 + keep_shift, min(arr.size, BLOCK_ELEMENTS)), dtype=arr.dtype)
+    return np.empty((1 + keep_shift, min(arr.size, block_elements(arr.itemsize))), dtype=arr.dtype)
 
 
 def position(index: np.ndarray, chunk: tuple, ax: int, length: int) -> Position:
@@ -306,24 +315,25 @@ def _shift_exp(chunk, maximum, buffer, keep_shift):
     return (shift if keep_shift else None), exp
 
 
-def run(work, shape: tuple, ax: int, state=lambda: None) -> list:
-    """``[work(block, s) for block in blocks(shape, ax)]``, the blocks spread over threads.
+def run(work, shape: tuple, ax: int, state=lambda: None, itemsize: int = 8) -> list:
+    """``[work(block, s) for block in blocks(shape, ax, itemsize)]``, spread over threads.
 
     ``state()`` makes one thread's scratch ``s`` (see :func:`scratch`). The results
     come back in block order, so partial sums combined in that order do not depend
     on the number of threads. Work writing into an output touches only its block's
-    rows. Small inputs stay on the calling thread (see ``THREAD_ELEMENTS``).
+    rows. Small inputs stay on the calling thread (see ``THREAD_BYTES``).
     """
-    tiles = list(blocks(shape, ax))
-    participants = min(_threads.get_num_threads(), len(tiles), math.prod(shape) // THREAD_ELEMENTS)
+    tiles = list(blocks(shape, ax, itemsize))
+    enough = math.prod(shape) * itemsize // THREAD_BYTES
+    participants = min(_threads.get_num_threads(), len(tiles), enough)
     return _threads.ordered_map(lambda i, s: work(tiles[i], s), len(tiles), participants, state)
 
 
-def run_elementwise(work, shape: tuple) -> list:
-    """``[work(index) for index in tiles]``, with tiles of at most ``BLOCK_ELEMENTS``
-    elements of an array of ``shape``, in C order, spread over threads as :func:`run`."""
+def run_elementwise(work, shape: tuple, itemsize: int) -> list:
+    """``[work(index) for index in tiles]``, with tiles of one block each of an array of
+    ``shape`` and ``itemsize``, in C order, spread over threads as :func:`run`."""
     # Every element is a row of length 1 along an extra last axis.
-    return run(lambda block, _: work(block.rows[:-1]), (*shape, 1), len(shape))
+    return run(lambda block, _: work(block.rows[:-1]), (*shape, 1), len(shape), itemsize=itemsize)
 
 
 def sum_rows(terms, arrays: tuple, ax: int, out: np.ndarray) -> np.ndarray:
@@ -339,5 +349,5 @@ def sum_rows(terms, arrays: tuple, ax: int, out: np.ndarray) -> np.ndarray:
         for index in block.chunks:
             total += terms(*(a[index] for a in arrays)).sum(axis=ax, keepdims=True)
 
-    run(work, arrays[0].shape, ax)
+    run(work, arrays[0].shape, ax, itemsize=arrays[0].itemsize)
     return out

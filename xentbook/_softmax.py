@@ -101,7 +101,7 @@ def logsumexp(x: npt.ArrayLike, *, axis: int = -1):
         stats = rows.stats(arr, block, ax, "x", buffer)
         out[block.rows] = stats.maximum + np.log1p(stats.tail)
 
-    rows.run(work, arr.shape, ax, lambda: rows.scratch(arr))
+    rows.run(work, arr.shape, ax, lambda: rows.scratch(arr), arr.itemsize)
     return (out.reshape(()) if scalar else np.squeeze(out, ax))[()]
 
 
@@ -166,7 +166,7 @@ def log_softmax(logits: npt.ArrayLike, *, axis: int = -1):
         for part in parts:
             np.subtract(part.shift, tail, out=out[part.index])
 
-    rows.run(work, arr.shape, ax, lambda: rows.scratch(arr, keep_shift=True))
+    rows.run(work, arr.shape, ax, lambda: rows.scratch(arr, keep_shift=True), arr.itemsize)
     return out.reshape(()) if scalar else out
 
 
@@ -230,7 +230,7 @@ def softmax(logits: npt.ArrayLike, *, axis: int = -1):
             rows.place(part.exp, part.argmax, 1, ax)
             np.divide(part.exp, 1 + stats.tail, out=out[part.index])
 
-    rows.run(work, arr.shape, ax, lambda: rows.scratch(arr))
+    rows.run(work, arr.shape, ax, lambda: rows.scratch(arr), arr.itemsize)
     return out.reshape(()) if scalar else out
 
 
