@@ -13,6 +13,7 @@ import numpy.typing as npt
 
 from . import _validation as v
 from . import one_hot, softmax_cross_entropy_grad
+from ._docstrings import fill_docs
 
 __all__ = [
     "ReliabilityCurve",
@@ -133,10 +134,7 @@ def reliability_curve(
 
     Parameters
     ----------
-    target : array_like of int
-        The true class of each example: ``probs`` without its last axis.
-    probs : array_like
-        Predicted probability distributions along the last axis, shape ``(..., K)``.
+    %(target_probs)s
     bins : int, optional
         Number of equal-width bins over [0, 1]. Default 15.
 
@@ -193,10 +191,7 @@ def expected_calibration_error(target: npt.ArrayLike, probs: npt.ArrayLike, *, b
 
     Parameters
     ----------
-    target : array_like of int
-        The true class of each example: ``probs`` without its last axis.
-    probs : array_like
-        Predicted probability distributions along the last axis, shape ``(..., K)``.
+    %(target_probs)s
     bins : int, optional
         Number of equal-width confidence bins over [0, 1]. Default 15.
 
@@ -409,3 +404,6 @@ def _bin_index(confidence: np.ndarray, bins: int) -> np.ndarray:
     edges = np.linspace(0.0, 1.0, bins + 1)
     index = np.searchsorted(edges, confidence, side="left") - 1
     return np.clip(index, 0, bins - 1).astype(np.intp, copy=False)
+
+
+fill_docs(globals())

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .. import _validation as v
+from .._docstrings import fill_docs
 
 __all__ = ["PrefixCode", "huffman_code", "shannon_code", "shannon_code_lengths"]
 
@@ -377,16 +378,7 @@ def shannon_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
 
     Parameters
     ----------
-    q : array_like
-        The model: a probability distribution over the symbols.
-    symbols : iterable, optional
-        Distinct hashable labels, one per probability; a string gives one label per
-        character. Default ``0, 1, ..., n - 1``.
-
-    Returns
-    -------
-    PrefixCode
-        The code; symbols with :math:`q_i = 0` have no codeword.
+    %(code_q_symbols)s
 
     Notes
     -----
@@ -450,16 +442,7 @@ def huffman_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
 
     Parameters
     ----------
-    q : array_like
-        The model: a probability distribution over the symbols.
-    symbols : iterable, optional
-        Distinct hashable labels, one per probability; a string gives one label per
-        character. Default ``0, 1, ..., n - 1``.
-
-    Returns
-    -------
-    PrefixCode
-        The code; symbols with :math:`q_i = 0` have no codeword.
+    %(code_q_symbols)s
 
     Notes
     -----
@@ -612,3 +595,6 @@ def _huffman_depths(weights: list[int]) -> list[int]:
         heapq.heappush(heap, (w1 + w2, key, leaves1 + leaves2))
         key += 1
     return depth
+
+
+fill_docs(globals())
