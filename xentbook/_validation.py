@@ -65,12 +65,7 @@ def as_float_array(x: npt.ArrayLike, name: str, dtype: np.dtype | None = None) -
 
 def check_axis(axis: int, ndim: int, name: str = "axis") -> int:
     """Normalise ``axis`` to a non-negative index into an array of ``ndim`` dimensions."""
-    if isinstance(axis, (bool, np.bool_)):
-        raise ArgumentTypeError(f"`{name}` must be an integer, not a bool; got {axis!r}.")
-    try:
-        axis = operator.index(axis)
-    except TypeError:
-        raise ArgumentTypeError(f"`{name}` must be an integer; got {axis!r}.") from None
+    axis = check_integer(axis, name)
     if ndim == 0:
         raise ValueError(
             f"`{name}`={axis} needs an array with at least one dimension; got a scalar. "
