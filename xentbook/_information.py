@@ -51,6 +51,10 @@ def surprisal(p: npt.ArrayLike, *, base: float | None = None):
     ndarray or float
         ``-log(p)`` in the chosen unit, with the shape of ``p``.
 
+    See Also
+    --------
+    entropy : the expected surprisal under a distribution.
+
     Notes
     -----
     .. math::
@@ -63,10 +67,6 @@ def surprisal(p: npt.ArrayLike, *, base: float | None = None):
 
     Rare events carry much information, certain events carry none, and the
     surprisal of two independent events is the sum of their surprisals.
-
-    See Also
-    --------
-    entropy : the expected surprisal under a distribution.
 
     Examples
     --------
@@ -105,6 +105,11 @@ def entropy(p: npt.ArrayLike, *, axis: int = -1, base: float | None = None):
         The entropy of each distribution, in nats (or in units of ``base``), with
         the shape of ``p`` less ``axis``.
 
+    See Also
+    --------
+    surprisal : the information of one outcome.
+    cross_entropy : the expected surprisal under a different model.
+
     Notes
     -----
     .. math::
@@ -119,11 +124,6 @@ def entropy(p: npt.ArrayLike, *, axis: int = -1, base: float | None = None):
     over n outcomes).
 
     Raises ``ValueError`` where ``p`` is not a distribution; it never renormalises.
-
-    See Also
-    --------
-    surprisal : the information of one outcome.
-    cross_entropy : the expected surprisal under a different model.
 
     Examples
     --------
@@ -159,6 +159,10 @@ def cross_entropy(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
         In bits it is the average code length paid when outcomes from ``p`` are
         coded with an ideal code built for ``q``.
 
+    See Also
+    --------
+    entropy, kl_divergence, softmax_cross_entropy
+
     Notes
     -----
     .. math::
@@ -172,10 +176,6 @@ def cross_entropy(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
 
     It splits as H(p, q) = H(p) + KL(p ‖ q), so it is never below H(p) (Gibbs'
     inequality), with equality only when q = p.
-
-    See Also
-    --------
-    entropy, kl_divergence, softmax_cross_entropy
 
     Examples
     --------
@@ -214,6 +214,10 @@ def kl_divergence(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
         of coding ``p`` with a code built for ``q``. Never negative, and exactly 0
         where ``q`` equals ``p``.
 
+    See Also
+    --------
+    cross_entropy, entropy
+
     Notes
     -----
     .. math::
@@ -235,10 +239,6 @@ def kl_divergence(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
     every term is exactly 0.
 
     KL is not symmetric: KL(p ‖ q) and KL(q ‖ p) differ in general.
-
-    See Also
-    --------
-    cross_entropy, entropy
 
     Examples
     --------
@@ -283,15 +283,15 @@ def normalize(x: npt.ArrayLike, *, axis: int = -1):
         ``x / x.sum(axis)``, a probability distribution along ``axis``, in the
         floating dtype of ``x`` (float64 for integer counts).
 
+    See Also
+    --------
+    softmax : normalise logits rather than weights.
+
     Notes
     -----
     .. math::
 
         \\hat{x}_i = \\frac{x_i}{\\sum_j x_j}, \\qquad \\text{defined only if } \\sum_j x_j > 0.
-
-    See Also
-    --------
-    softmax : normalise logits rather than weights.
 
     Examples
     --------

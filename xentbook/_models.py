@@ -74,6 +74,11 @@ def fit_logistic_regression(
         ``weights`` of shape (d,), a float ``bias``, and ``losses``: the mean binary
         cross-entropy in nats before training and after each step.
 
+    See Also
+    --------
+    fit_softmax_regression : the same for ``k`` classes.
+    two_class_data : data to try it on.
+
     Notes
     -----
     The model is :math:`\\hat y_i = \\sigma(z_i)` with logits :math:`z = X w + b`,
@@ -90,11 +95,6 @@ def fit_logistic_regression(
         \\frac{\\partial L}{\\partial z_i} = \\frac{\\hat y_i - y_i}{n}, \\qquad
         \\nabla_w L = X^\\top \\frac{\\partial L}{\\partial z}, \\quad
         \\frac{\\partial L}{\\partial b} = \\sum_i \\frac{\\partial L}{\\partial z_i}.
-
-    See Also
-    --------
-    fit_softmax_regression : the same for ``k`` classes.
-    two_class_data : data to try it on.
 
     Examples
     --------
@@ -157,6 +157,11 @@ def fit_softmax_regression(
         ``weights`` of shape (d, num_classes), ``bias`` of shape (num_classes,), and
         ``losses``: the mean cross-entropy in nats before training and after each step.
 
+    See Also
+    --------
+    fit_logistic_regression : the two-class case with a single logit.
+    multiclass_data : data to try it on.
+
     Notes
     -----
     The logits are :math:`Z = X W + b`, starting from zero (a uniform prediction and
@@ -173,11 +178,6 @@ def fit_softmax_regression(
 
     where :math:`q_i` is the softmax of row :math:`i` and :math:`p_i` its (one-hot or
     smoothed) target; the first formula is for the unweighted mean.
-
-    See Also
-    --------
-    fit_logistic_regression : the two-class case with a single logit.
-    multiclass_data : data to try it on.
 
     Examples
     --------

@@ -59,6 +59,10 @@ def logsumexp(x: npt.ArrayLike, *, axis: int = -1):
         ``log(sum(exp(x)))`` along ``axis``, with ``axis`` removed. In nats when
         ``x`` holds log-probabilities in nats.
 
+    See Also
+    --------
+    log_softmax, softmax, scipy.special.logsumexp
+
     Notes
     -----
     With ``m`` the row maximum at index ``a`` and ``s`` the sum of
@@ -74,10 +78,6 @@ def logsumexp(x: npt.ArrayLike, *, axis: int = -1):
 
     Unlike the usual ``m + log(sum(exp(x - m)))`` the result keeps full relative
     accuracy when ``m = 0`` and the other entries are very negative.
-
-    See Also
-    --------
-    log_softmax, softmax, scipy.special.logsumexp
 
     Examples
     --------
@@ -119,6 +119,10 @@ def log_softmax(logits: npt.ArrayLike, *, axis: int = -1):
         ``log softmax(logits)`` in nats, with the shape of ``logits``: every entry
         is at most 0 and ``exp`` of each row sums to 1.
 
+    See Also
+    --------
+    softmax, logsumexp, softmax_cross_entropy
+
     Notes
     -----
     With ``m`` the row maximum and ``s`` as in :func:`logsumexp`,
@@ -135,10 +139,6 @@ def log_softmax(logits: npt.ArrayLike, *, axis: int = -1):
     gives the uniform ``-log n``, a single ``+inf`` gives 0 there and ``-inf``
     elsewhere. (PyTorch and SciPy return NaN for such rows.) Adding a constant to
     every logit of a row leaves the result unchanged.
-
-    See Also
-    --------
-    softmax, logsumexp, softmax_cross_entropy
 
     Examples
     --------
@@ -180,6 +180,10 @@ def softmax(logits: npt.ArrayLike, *, axis: int = -1):
     ndarray
         Probabilities with the shape of ``logits``, each row summing to 1.
 
+    See Also
+    --------
+    log_softmax, logsumexp, normalize
+
     Notes
     -----
     With ``m`` the row maximum and ``s`` as in :func:`logsumexp`,
@@ -195,10 +199,6 @@ def softmax(logits: npt.ArrayLike, *, axis: int = -1):
     where ``k`` counts the entries equal to an infinite maximum: a row of ``-inf``
     is uniform, a single ``+inf`` takes all the mass. (PyTorch and SciPy return
     NaN for such rows.)
-
-    See Also
-    --------
-    log_softmax, logsumexp, normalize
 
     Examples
     --------

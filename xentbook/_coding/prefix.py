@@ -331,6 +331,10 @@ def shannon_code_lengths(q: npt.ArrayLike) -> np.ndarray:
         float64 lengths in bits with whole-number values; ``inf`` where
         :math:`q_i = 0` (no codeword: the surprisal there is infinite).
 
+    See Also
+    --------
+    shannon_code, surprisal
+
     Notes
     -----
     .. math::
@@ -355,10 +359,6 @@ def shannon_code_lengths(q: npt.ArrayLike) -> np.ndarray:
     A certain symbol (:math:`q_i = 1`) gets length 0; :func:`shannon_code` still
     gives it a 1-bit codeword, so that a message can be written down.
 
-    See Also
-    --------
-    shannon_code, surprisal
-
     Examples
     --------
     Powers of two get exactly their surprisal; everything else rounds up.
@@ -380,6 +380,11 @@ def shannon_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
     ----------
     %(code_q_symbols)s
 
+    See Also
+    --------
+    huffman_code : shorter on average under q itself.
+    arithmetic_encode : removes the up-to-one-bit rounding loss.
+
     Notes
     -----
     The lengths are :func:`shannon_code_lengths`, except that a lone certain
@@ -400,11 +405,6 @@ def shannon_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
     symbols from p, a code built for q pays H(p, q) bits per symbol, give or take
     one bit; the excess over the best possible, H(p), is KL(p ‖ q). (The lone
     certain symbol meets the upper bound with equality.)
-
-    See Also
-    --------
-    huffman_code : shorter on average under q itself.
-    arithmetic_encode : removes the up-to-one-bit rounding loss.
 
     Examples
     --------
@@ -444,6 +444,10 @@ def huffman_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
     ----------
     %(code_q_symbols)s
 
+    See Also
+    --------
+    shannon_code, arithmetic_encode
+
     Notes
     -----
     Huffman's algorithm repeatedly merges the two least probable nodes. It runs
@@ -470,10 +474,6 @@ def huffman_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
     :math:`H(p, q) \\le L_p < H(p, q) + 1` can fail: Huffman codewords can be
     longer than :math:`-\\log_2 q_i + 1` (and shorter than :math:`-\\log_2 q_i`).
     That bound belongs to :func:`shannon_code`.
-
-    See Also
-    --------
-    shannon_code, arithmetic_encode
 
     Examples
     --------

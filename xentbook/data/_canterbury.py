@@ -29,6 +29,10 @@ def canterbury(name: str) -> bytes:
     bytes
         The file exactly as distributed with the corpus (CRLF line endings kept).
 
+    See Also
+    --------
+    compress, adaptive_score
+
     Notes
     -----
     The Canterbury corpus (Arnold and Bell, 1997) is the standard benchmark of
@@ -44,10 +48,6 @@ def canterbury(name: str) -> bytes:
     lcet10        426754   Workshop on electronic texts (a technical lecture)
     plrabn12      481861   John Milton, Paradise Lost
     ============  =======  =================================================
-
-    See Also
-    --------
-    compress, adaptive_score
 
     Examples
     --------

@@ -39,6 +39,10 @@ def two_class_data(
     y : ndarray of shape (n,), int64
         The labels, 0 or 1.
 
+    See Also
+    --------
+    multiclass_data : the same idea with ``k`` classes.
+
     Notes
     -----
     Each class is an isotropic Gaussian with the same spread, so the Bayes-optimal
@@ -53,10 +57,6 @@ def two_class_data(
 
     for equal class sizes. Logistic regression is therefore the right model for this
     data, and the clusters' overlap sets a floor on the achievable cross-entropy.
-
-    See Also
-    --------
-    multiclass_data : the same idea with ``k`` classes.
 
     Examples
     --------
@@ -102,6 +102,10 @@ def two_class_truth(*, separation: float = 3.0, spread: float = 1.0) -> LinearMo
         ``weights`` (shape ``(2,)``) and ``bias`` such that
         ``sigmoid(model.logits(X))`` is the true probability of class 1 at ``X``.
 
+    See Also
+    --------
+    two_class_data, fit_logistic_regression
+
     Notes
     -----
     With class centres :math:`\\mu_0, \\mu_1` and spread :math:`s`,
@@ -113,10 +117,6 @@ def two_class_truth(*, separation: float = 3.0, spread: float = 1.0) -> LinearMo
 
     the bias vanishing because the centres sit symmetrically about the origin. No
     model fitted to a sample can beat its expected loss.
-
-    See Also
-    --------
-    two_class_data, fit_logistic_regression
 
     Examples
     --------
@@ -167,6 +167,10 @@ def multiclass_data(
     y : ndarray of shape (n,), int64
         The labels, in ``range(k)``.
 
+    See Also
+    --------
+    two_class_data : the two-class case.
+
     Notes
     -----
     With equal spreads the Bayes-optimal class probabilities are a softmax of
@@ -178,10 +182,6 @@ def multiclass_data(
         P(y = c \\mid x) = \\operatorname{softmax}(W x + b)_c, \\qquad
         W_c = \\frac{\\mu_c}{s^2}, \\qquad
         b_c = -\\frac{\\lVert \\mu_c \\rVert^2}{2 s^2}.
-
-    See Also
-    --------
-    two_class_data : the two-class case.
 
     Examples
     --------
