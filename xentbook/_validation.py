@@ -362,14 +362,7 @@ def check_labels(target: npt.ArrayLike, num_classes: int, shape: tuple, name: st
             f"`{name}` with shape {t.shape} must hold one class index per example, shape "
             f"{tuple(shape)}; the predictions need a class axis (last) that the target lacks."
         )
-    bad = (t < 0) | (t >= num_classes)
-    if bad.any():
-        where = _first_index(bad)
-        raise ValueError(
-            f"`{name}` holds class index {t[where]} at index {where}, outside "
-            f"[0, {num_classes}); class indices count from 0."
-        )
-    return t.astype(np.intp, copy=False)
+    return check_class_indices(t, num_classes, name=name)
 
 
 def check_symbol_model(q: npt.ArrayLike) -> np.ndarray:
