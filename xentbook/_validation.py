@@ -196,10 +196,20 @@ def check_base(base: float | None) -> float | None:
 
 def check_reduction(reduction: str) -> str:
     """``reduction`` is one of 'mean', 'sum' or 'none'."""
-    if reduction not in REDUCTIONS:
-        valid = ", ".join(repr(r) for r in REDUCTIONS)
-        raise ValueError(f"`reduction` must be one of {valid}; got {reduction!r}.")
-    return reduction
+    return check_choice(reduction, REDUCTIONS, "reduction", "is not a reduction")
+
+
+def check_choice(value, choices, name: str, why: str, key=None):
+    """``key`` (``value`` itself by default) is one of ``choices``; return ``key``.
+
+    ``value`` is what the caller passed, shown in the error; ``key`` is its normal form
+    (lower case, without a suffix) that is looked up.
+    """
+    key = value if key is None else key
+    if key not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"`{name}` {value!r} {why}; choose one of {options}.")
+    return key
 
 
 def check_label_smoothing(label_smoothing: float) -> float:

@@ -163,14 +163,8 @@ def letter_frequencies(language: str) -> tuple[tuple[str, ...], np.ndarray]:
 
 def _language_key(language, name: str) -> str:
     """The table's column for ``language`` (any case); the error names the argument ``name``."""
-    languages = _languages()
     key = language.lower() if isinstance(language, str) else language
-    if key not in languages:
-        raise ValueError(
-            f"`{name}` {language!r} has no letter frequencies here; "
-            f"choose one of {', '.join(repr(known) for known in languages)}."
-        )
-    return key
+    return v.check_choice(language, _languages(), name, "has no letter frequencies here", key)
 
 
 def letter_sample(language: str, n: int, *, seed: int) -> np.ndarray:

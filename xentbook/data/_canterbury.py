@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from importlib import resources
 
+from .. import _validation as v
+
 __all__ = ["canterbury"]
 
 # name: author and title
@@ -59,9 +61,5 @@ def canterbury(name: str) -> bytes:
     [b"ALICE'S", b'ADVENTURES', b'IN', b'WONDERLAND']
     """
     key = name.removesuffix(".txt") if isinstance(name, str) else name
-    if key not in TEXTS:
-        raise ValueError(
-            f"`name` {name!r} is not one of the Canterbury texts shipped here; "
-            f"choose one of {', '.join(repr(n) for n in TEXTS)}."
-        )
+    v.check_choice(name, TEXTS, "name", "is not one of the Canterbury texts shipped here", key)
     return resources.files(__package__).joinpath("canterbury", f"{key}.txt").read_bytes()
