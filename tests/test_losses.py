@@ -463,7 +463,7 @@ BAD_INPUT = [
         xb.softmax_cross_entropy,
         ([0, 1], X),
         {"reduction": "avg"},
-        r"`reduction` must be one of 'mean', 'sum', 'none'; got 'avg'",
+        r"`reduction` 'avg' is not a reduction; choose one of 'mean', 'sum', 'none'",
     ),
     (
         xb.softmax_cross_entropy,
@@ -521,7 +521,7 @@ BAD_INPUT = [
         xb.binary_cross_entropy_with_logits_grad,
         ([1.0], [0.0]),
         {"reduction": "total"},
-        r"`reduction` must be one of",
+        r"`reduction` 'total' is not a reduction; choose one of",
     ),
     (xb.one_hot, ([0, 3], 3), {}, r"`indices` holds class index 3 at index 1, outside \[0, 3\)"),
     (xb.one_hot, ([0, -1], 3), {}, r"`indices` holds class index -1"),

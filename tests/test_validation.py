@@ -13,39 +13,34 @@ RAGGED = [[1.0], [0.5, 0.5]]
 LOGITS = np.array([[1.0, 2.0]])
 
 
-@pytest.mark.parametrize(
-    ("call", "name"),
-    [
-        (lambda: xb.entropy(SECONDS), "p"),
-        (lambda: xb.cross_entropy([1, 0], SECONDS), "q"),
-        (lambda: xb.surprisal(DAYS), "p"),
-        (lambda: xb.softmax(SECONDS), "logits"),
-        (lambda: xb.softmax_cross_entropy(np.array([0], dtype="m8"), LOGITS), "target"),
-        (lambda: xb.nll_loss(np.array([0], dtype="m8"), -LOGITS), "target"),
-        (lambda: xb.one_hot(np.array([0], dtype="m8"), 2), "indices"),
-        (lambda: xb.smooth_labels(np.array([0], dtype="m8"), 2, 0.1), "target"),
-    ],
-)
-def test_time_arrays_are_not_numbers(call, name):
-    # NumPy counts timedelta64 as an integer type; it used to pass as probabilities.
-    with pytest.raises(ValueError, match=f"`{name}` must hold"):
-        call()
+NOT_NUMBERS = "must hold"
+NOT_ONE_ARRAY = "must be one rectangular array"
+TIME = np.array([0], dtype="m8")
 
 
 @pytest.mark.parametrize(
-    ("call", "name"),
+    ("call", "name", "problem"),
     [
-        (lambda: xb.entropy(RAGGED), "p"),
-        (lambda: xb.kl_divergence([1.0, 0.0], RAGGED), "q"),
-        (lambda: xb.softmax(RAGGED), "logits"),
-        (lambda: xb.logsumexp(RAGGED), "x"),
-        (lambda: xb.softmax_cross_entropy([[0], [1, 0]], LOGITS), "target"),
-        (lambda: xb.binary_cross_entropy(RAGGED, [0.5]), "y"),
-        (lambda: xb.normalize(RAGGED), "x"),
+        # NumPy counts timedelta64 as an integer type; it used to pass as probabilities.
+        (lambda: xb.entropy(SECONDS), "p", NOT_NUMBERS),
+        (lambda: xb.cross_entropy([1, 0], SECONDS), "q", NOT_NUMBERS),
+        (lambda: xb.surprisal(DAYS), "p", NOT_NUMBERS),
+        (lambda: xb.softmax(SECONDS), "logits", NOT_NUMBERS),
+        (lambda: xb.softmax_cross_entropy(TIME, LOGITS), "target", NOT_NUMBERS),
+        (lambda: xb.nll_loss(TIME, -LOGITS), "target", NOT_NUMBERS),
+        (lambda: xb.one_hot(TIME, 2), "indices", NOT_NUMBERS),
+        (lambda: xb.smooth_labels(TIME, 2, 0.1), "target", NOT_NUMBERS),
+        (lambda: xb.entropy(RAGGED), "p", NOT_ONE_ARRAY),
+        (lambda: xb.kl_divergence([1.0, 0.0], RAGGED), "q", NOT_ONE_ARRAY),
+        (lambda: xb.softmax(RAGGED), "logits", NOT_ONE_ARRAY),
+        (lambda: xb.logsumexp(RAGGED), "x", NOT_ONE_ARRAY),
+        (lambda: xb.softmax_cross_entropy([[0], [1, 0]], LOGITS), "target", NOT_ONE_ARRAY),
+        (lambda: xb.binary_cross_entropy(RAGGED, [0.5]), "y", NOT_ONE_ARRAY),
+        (lambda: xb.normalize(RAGGED), "x", NOT_ONE_ARRAY),
     ],
 )
-def test_ragged_lists_name_the_argument(call, name):
-    with pytest.raises(ValueError, match=f"`{name}` must be one rectangular array"):
+def test_arrays_that_are_not_numbers_name_the_argument(call, name, problem):
+    with pytest.raises(ValueError, match=f"`{name}` {problem}"):
         call()
 
 

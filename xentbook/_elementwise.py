@@ -44,6 +44,11 @@ def sigmoid(x):
         Probabilities in [0, 1], the shape of ``x``; float32 and float16 input give
         float32, everything else is computed in float64.
 
+    See Also
+    --------
+    softmax : The sigmoid is the softmax of the two logits ``(0, x)``.
+    binary_cross_entropy_with_logits : The log loss of a sigmoid, from its logit.
+
     Notes
     -----
     .. math::
@@ -55,11 +60,6 @@ def sigmoid(x):
     ``sigmoid(-inf) = 0`` and ``sigmoid(inf) = 1``. For very negative ``x`` the
     result keeps full relative accuracy (``sigmoid(-700)`` is about ``1e-304``,
     not 0).
-
-    See Also
-    --------
-    softmax : The sigmoid is the softmax of the two logits ``(0, x)``.
-    binary_cross_entropy_with_logits : The log loss of a sigmoid, from its logit.
 
     Examples
     --------
@@ -102,6 +102,11 @@ def smooth_labels(target, num_classes: int, label_smoothing: float):
         ``target.shape + (K,)`` for class indices, ``target.shape`` for
         probabilities. float32 probabilities stay float32; otherwise float64.
 
+    See Also
+    --------
+    softmax_cross_entropy : Takes ``label_smoothing`` directly.
+    one_hot : The targets before smoothing.
+
     Notes
     -----
     .. math::
@@ -113,11 +118,6 @@ def smooth_labels(target, num_classes: int, label_smoothing: float):
     and has no zero entry when ``ε > 0``: the model is never asked for certainty.
     ``ε = 0`` returns ``y`` unchanged and ``ε = 1`` the uniform distribution.
     This is the target PyTorch's ``cross_entropy(..., label_smoothing=ε)`` uses.
-
-    See Also
-    --------
-    softmax_cross_entropy : Takes ``label_smoothing`` directly.
-    one_hot : The targets before smoothing.
 
     Examples
     --------

@@ -47,6 +47,10 @@ def sigmoid_focal_loss(
         The loss in nats: elementwise for ``'none'``, otherwise a scalar. float32
         logits and targets stay float32.
 
+    See Also
+    --------
+    binary_cross_entropy_with_logits : the loss the focal loss rescales.
+
     Notes
     -----
     With :math:`p = \\sigma(x)` and :math:`y` the target,
@@ -67,10 +71,6 @@ def sigmoid_focal_loss(
     the factor is 1 (``0 ** 0`` is 1), and with ``alpha=-1`` as well the loss is
     exactly binary cross-entropy. An infinite logit on the right side gives 0,
     on the wrong side ``inf``.
-
-    See Also
-    --------
-    binary_cross_entropy_with_logits : the loss the focal loss rescales.
 
     Examples
     --------

@@ -27,6 +27,7 @@ import numpy as np
 
 from . import _rows as rows
 from . import _validation as v
+from ._docstrings import fill_docs
 from ._elementwise import neg_p_log_p, neg_p_log_q
 
 if TYPE_CHECKING:  # numpy.typing costs import time and is only needed by type checkers
@@ -43,14 +44,16 @@ def surprisal(p: npt.ArrayLike, *, base: float | None = None):
     p : array_like
         Probabilities of individual events, each in [0, 1]. They need not sum to 1:
         the function works elementwise.
-    base : float, optional
-        Base of the logarithm, greater than 1. None (the default) gives nats,
-        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
+    %(base)s
 
     Returns
     -------
     ndarray or float
         ``-log(p)`` in the chosen unit, with the shape of ``p``.
+
+    See Also
+    --------
+    entropy : the expected surprisal under a distribution.
 
     Notes
     -----
@@ -64,10 +67,6 @@ def surprisal(p: npt.ArrayLike, *, base: float | None = None):
 
     Rare events carry much information, certain events carry none, and the
     surprisal of two independent events is the sum of their surprisals.
-
-    See Also
-    --------
-    entropy : the expected surprisal under a distribution.
 
     Examples
     --------
@@ -98,17 +97,18 @@ def entropy(p: npt.ArrayLike, *, axis: int = -1, base: float | None = None):
     ----------
     p : array_like
         Probability distributions along ``axis``: entries in [0, 1] that sum to 1.
-    axis : int, optional
-        The outcome axis, reduced away. Default -1.
-    base : float, optional
-        Base of the logarithm, greater than 1. None (the default) gives nats,
-        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
+    %(axis_base)s
 
     Returns
     -------
     ndarray or float
         The entropy of each distribution, in nats (or in units of ``base``), with
         the shape of ``p`` less ``axis``.
+
+    See Also
+    --------
+    surprisal : the information of one outcome.
+    cross_entropy : the expected surprisal under a different model.
 
     Notes
     -----
@@ -124,11 +124,6 @@ def entropy(p: npt.ArrayLike, *, axis: int = -1, base: float | None = None):
     over n outcomes).
 
     Raises ``ValueError`` where ``p`` is not a distribution; it never renormalises.
-
-    See Also
-    --------
-    surprisal : the information of one outcome.
-    cross_entropy : the expected surprisal under a different model.
 
     Examples
     --------
@@ -155,15 +150,7 @@ def cross_entropy(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
 
     Parameters
     ----------
-    p : array_like
-        The true distributions along ``axis``.
-    q : array_like
-        The model distributions along ``axis``; broadcast against ``p``.
-    axis : int, optional
-        The outcome axis, reduced away. Default -1.
-    base : float, optional
-        Base of the logarithm, greater than 1. None (the default) gives nats,
-        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
+    %(pq_axis_base)s
 
     Returns
     -------
@@ -171,6 +158,10 @@ def cross_entropy(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
         H(p, q) for each pair of distributions, in nats (or in units of ``base``).
         In bits it is the average code length paid when outcomes from ``p`` are
         coded with an ideal code built for ``q``.
+
+    See Also
+    --------
+    entropy, kl_divergence, softmax_cross_entropy
 
     Notes
     -----
@@ -185,10 +176,6 @@ def cross_entropy(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
 
     It splits as H(p, q) = H(p) + KL(p ‖ q), so it is never below H(p) (Gibbs'
     inequality), with equality only when q = p.
-
-    See Also
-    --------
-    entropy, kl_divergence, softmax_cross_entropy
 
     Examples
     --------
@@ -218,15 +205,7 @@ def kl_divergence(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
 
     Parameters
     ----------
-    p : array_like
-        The true distributions along ``axis``.
-    q : array_like
-        The model distributions along ``axis``; broadcast against ``p``.
-    axis : int, optional
-        The outcome axis, reduced away. Default -1.
-    base : float, optional
-        Base of the logarithm, greater than 1. None (the default) gives nats,
-        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
+    %(pq_axis_base)s
 
     Returns
     -------
@@ -234,6 +213,10 @@ def kl_divergence(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
         KL(p ‖ q) for each pair, in nats (or in units of ``base``): the extra cost
         of coding ``p`` with a code built for ``q``. Never negative, and exactly 0
         where ``q`` equals ``p``.
+
+    See Also
+    --------
+    cross_entropy, entropy
 
     Notes
     -----
@@ -256,10 +239,6 @@ def kl_divergence(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
     every term is exactly 0.
 
     KL is not symmetric: KL(p ‖ q) and KL(q ‖ p) differ in general.
-
-    See Also
-    --------
-    cross_entropy, entropy
 
     Examples
     --------
@@ -304,15 +283,15 @@ def normalize(x: npt.ArrayLike, *, axis: int = -1):
         ``x / x.sum(axis)``, a probability distribution along ``axis``, in the
         floating dtype of ``x`` (float64 for integer counts).
 
+    See Also
+    --------
+    softmax : normalise logits rather than weights.
+
     Notes
     -----
     .. math::
 
         \\hat{x}_i = \\frac{x_i}{\\sum_j x_j}, \\qquad \\text{defined only if } \\sum_j x_j > 0.
-
-    See Also
-    --------
-    softmax : normalise logits rather than weights.
 
     Examples
     --------
@@ -463,3 +442,6 @@ def _log(x, base):
     if base == 10:
         return np.log10(x)
     return np.log(x) / x.dtype.type(math.log(base))
+
+
+fill_docs(globals())

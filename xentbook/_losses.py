@@ -89,6 +89,12 @@ def softmax_cross_entropy(
         for index targets, of ``logits`` without ``axis`` for probabilities),
         otherwise a scalar. float32 logits give float32.
 
+    See Also
+    --------
+    softmax_cross_entropy_grad : its gradient with respect to ``logits``.
+    nll_loss : the same loss from log-probabilities.
+    cross_entropy : H(p, q) for two probability vectors.
+
     Notes
     -----
     With :math:`\\ell_c = -\\log \\sigma(x)_c`, :math:`C` classes, weights
@@ -127,12 +133,6 @@ def softmax_cross_entropy(
     the textbook ``logsumexp(x) - x[t]``, PyTorch and ``scipy.special.log_softmax``
     round them to 0. Rows are processed in cache-sized blocks: no array of the
     size of ``logits`` is ever allocated.
-
-    See Also
-    --------
-    softmax_cross_entropy_grad : its gradient with respect to ``logits``.
-    nll_loss : the same loss from log-probabilities.
-    cross_entropy : H(p, q) for two probability vectors.
 
     Examples
     --------
@@ -189,6 +189,10 @@ def softmax_cross_entropy_grad(
     ndarray
         The gradient, with the shape and dtype of ``logits``, in nats per unit logit.
 
+    See Also
+    --------
+    softmax_cross_entropy, softmax
+
     Notes
     -----
     For an index target :math:`t` and :math:`\\sigma = \\operatorname{softmax}(x)`,
@@ -216,10 +220,6 @@ def softmax_cross_entropy_grad(
     At the maximal class :math:`\\sigma_a - 1` is computed as :math:`-s / (1 + s)`,
     so the gradient of a confident, correct prediction is as accurate as its loss.
     Infinite logits use the :func:`xentbook.softmax` conventions (PyTorch: NaN).
-
-    See Also
-    --------
-    softmax_cross_entropy, softmax
 
     Examples
     --------
@@ -271,6 +271,10 @@ def nll_loss(
     ndarray or float
         The loss in nats, per example for ``'none'``, otherwise a scalar.
 
+    See Also
+    --------
+    softmax_cross_entropy, log_softmax
+
     Notes
     -----
     .. math::
@@ -284,10 +288,6 @@ def nll_loss(
 
     The mean is NaN when no target counts. Log-probabilities above 0 are refused
     (they usually mean logits were passed: use :func:`softmax_cross_entropy`).
-
-    See Also
-    --------
-    softmax_cross_entropy, log_softmax
 
     Examples
     --------
@@ -352,6 +352,11 @@ def binary_cross_entropy(
     ndarray or float
         The loss in nats, elementwise for ``'none'``, otherwise a scalar.
 
+    See Also
+    --------
+    binary_cross_entropy_with_logits : the same loss from logits, more accurate.
+    cross_entropy : the general H(p, q).
+
     Notes
     -----
     .. math::
@@ -366,11 +371,6 @@ def binary_cross_entropy(
     and likewise for the second term; :math:`\\log(1 - \\hat y)` is computed as
     ``log1p(-y_hat)``. A certain but wrong prediction (``y = 1``, ``y_hat = 0``)
     costs ``inf`` here; PyTorch clamps each log at -100 and reports 100 nats.
-
-    See Also
-    --------
-    binary_cross_entropy_with_logits : the same loss from logits, more accurate.
-    cross_entropy : the general H(p, q).
 
     Examples
     --------
@@ -417,6 +417,10 @@ def binary_cross_entropy_with_logits(
     ndarray or float
         The loss in nats, elementwise for ``'none'``, otherwise a scalar.
 
+    See Also
+    --------
+    binary_cross_entropy_with_logits_grad, binary_cross_entropy, softmax_cross_entropy
+
     Notes
     -----
     With :math:`\\operatorname{softplus}(z) = \\log(1 + e^z)` = ``logaddexp(0, z)``
@@ -437,10 +441,6 @@ def binary_cross_entropy_with_logits(
             +\\infty & 0 < y \\text{ and } x = -\\infty, \\text{ or } y < 1 \\text{ and }
                 x = +\\infty.
         \\end{cases}
-
-    See Also
-    --------
-    binary_cross_entropy_with_logits_grad, binary_cross_entropy, softmax_cross_entropy
 
     Examples
     --------
@@ -481,6 +481,10 @@ def binary_cross_entropy_with_logits_grad(
     ndarray
         The gradient, with the shape and dtype of ``logits``.
 
+    See Also
+    --------
+    binary_cross_entropy_with_logits
+
     Notes
     -----
     .. math::
@@ -491,10 +495,6 @@ def binary_cross_entropy_with_logits_grad(
     divided by the number of elements for ``'mean'``; ``sigmoid`` is evaluated
     without overflow, so infinite logits give finite gradients (0 or ``+-w``).
     Without ``pos_weight`` it is the familiar ``w (sigmoid(x) - y)``.
-
-    See Also
-    --------
-    binary_cross_entropy_with_logits
 
     Examples
     --------
@@ -532,6 +532,10 @@ def one_hot(indices: npt.ArrayLike, num_classes: int):
         Shape ``indices.shape + (num_classes,)``: 1 at each index, 0 elsewhere,
         a probability distribution along the last axis.
 
+    See Also
+    --------
+    softmax_cross_entropy
+
     Notes
     -----
     .. math::
@@ -543,10 +547,6 @@ def one_hot(indices: npt.ArrayLike, num_classes: int):
 
     The cross-entropy of a one-hot target is the log loss of its class, so
     ``softmax_cross_entropy(one_hot(t, C), x)`` equals ``softmax_cross_entropy(t, x)``.
-
-    See Also
-    --------
-    softmax_cross_entropy
 
     Examples
     --------

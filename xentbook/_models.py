@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _validation as v
+from ._docstrings import fill_docs
 from ._losses import (
     binary_cross_entropy_with_logits,
     binary_cross_entropy_with_logits_grad,
@@ -59,8 +60,7 @@ def fit_logistic_regression(
 
     Parameters
     ----------
-    X : array_like of shape (n, d)
-        Features, one row per example.
+    %(features)s
     y : array_like of shape (n,)
         Labels, 0 or 1 (or probabilities of class 1).
     lr : float, optional
@@ -73,6 +73,11 @@ def fit_logistic_regression(
     LinearFit
         ``weights`` of shape (d,), a float ``bias``, and ``losses``: the mean binary
         cross-entropy in nats before training and after each step.
+
+    See Also
+    --------
+    fit_softmax_regression : the same for ``k`` classes.
+    two_class_data : data to try it on.
 
     Notes
     -----
@@ -90,11 +95,6 @@ def fit_logistic_regression(
         \\frac{\\partial L}{\\partial z_i} = \\frac{\\hat y_i - y_i}{n}, \\qquad
         \\nabla_w L = X^\\top \\frac{\\partial L}{\\partial z}, \\quad
         \\frac{\\partial L}{\\partial b} = \\sum_i \\frac{\\partial L}{\\partial z_i}.
-
-    See Also
-    --------
-    fit_softmax_regression : the same for ``k`` classes.
-    two_class_data : data to try it on.
 
     Examples
     --------
@@ -137,8 +137,7 @@ def fit_softmax_regression(
 
     Parameters
     ----------
-    X : array_like of shape (n, d)
-        Features, one row per example.
+    %(features)s
     y : array_like of shape (n,)
         Integer class labels in ``range(num_classes)``.
     num_classes : int, optional
@@ -158,6 +157,11 @@ def fit_softmax_regression(
         ``weights`` of shape (d, num_classes), ``bias`` of shape (num_classes,), and
         ``losses``: the mean cross-entropy in nats before training and after each step.
 
+    See Also
+    --------
+    fit_logistic_regression : the two-class case with a single logit.
+    multiclass_data : data to try it on.
+
     Notes
     -----
     The logits are :math:`Z = X W + b`, starting from zero (a uniform prediction and
@@ -174,11 +178,6 @@ def fit_softmax_regression(
 
     where :math:`q_i` is the softmax of row :math:`i` and :math:`p_i` its (one-hot or
     smoothed) target; the first formula is for the unweighted mean.
-
-    See Also
-    --------
-    fit_logistic_regression : the two-class case with a single logit.
-    multiclass_data : data to try it on.
 
     Examples
     --------
@@ -252,3 +251,6 @@ def _check_schedule(lr, steps):
     if not (np.isfinite(lr) and lr > 0):
         raise ValueError(f"`lr` must be a finite number > 0; got {lr!r}.")
     return lr, v.check_integer(steps, "steps", minimum=0)
+
+
+fill_docs(globals())

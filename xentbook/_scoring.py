@@ -13,6 +13,7 @@ import numpy.typing as npt
 
 from . import _validation as v
 from . import one_hot, softmax_cross_entropy_grad
+from ._docstrings import fill_docs
 
 __all__ = [
     "ReliabilityCurve",
@@ -75,6 +76,11 @@ def brier_score(
         between 0 (certain and right) and 2 (certain and wrong) per example.
         float32 ``probs`` give float32.
 
+    See Also
+    --------
+    softmax_cross_entropy : the log loss, the other proper score of the book.
+    expected_calibration_error : a measure of calibration alone.
+
     Notes
     -----
     For a target distribution :math:`p` (one-hot for a class index) and a
@@ -90,11 +96,6 @@ def brier_score(
     of reporting :math:`q` is :math:`\\sum_c p_c(1 - p_c) + \\lVert q - p\\rVert^2`,
     least exactly at :math:`q = p`. Unlike the log loss it stays finite when a
     class that occurs was given probability 0.
-
-    See Also
-    --------
-    softmax_cross_entropy : the log loss, the other proper score of the book.
-    expected_calibration_error : a measure of calibration alone.
 
     Examples
     --------
@@ -133,10 +134,7 @@ def reliability_curve(
 
     Parameters
     ----------
-    target : array_like of int
-        The true class of each example: ``probs`` without its last axis.
-    probs : array_like
-        Predicted probability distributions along the last axis, shape ``(..., K)``.
+    %(target_probs)s
     bins : int, optional
         Number of equal-width bins over [0, 1]. Default 15.
 
@@ -146,6 +144,11 @@ def reliability_curve(
         A named tuple ``(confidence, accuracy, count)`` of arrays of length ``bins``:
         the mean confidence (a probability) and the accuracy (a fraction) of the
         examples in each bin, and their number. Empty bins hold NaN and count 0.
+
+    See Also
+    --------
+    expected_calibration_error : the count-weighted gap, in one number.
+    xentbook.plotting.plot_reliability_diagram : the diagram.
 
     Notes
     -----
@@ -157,11 +160,6 @@ def reliability_curve(
     edges are ``np.linspace(0, 1, bins + 1)``. A model is calibrated when, in every
     bin, the accuracy equals the mean confidence: the reliability diagram plots
     one against the other (Guo et al., 2017).
-
-    See Also
-    --------
-    expected_calibration_error : the count-weighted gap, in one number.
-    xentbook.plotting.plot_reliability_diagram : the diagram.
 
     Examples
     --------
@@ -193,10 +191,7 @@ def expected_calibration_error(target: npt.ArrayLike, probs: npt.ArrayLike, *, b
 
     Parameters
     ----------
-    target : array_like of int
-        The true class of each example: ``probs`` without its last axis.
-    probs : array_like
-        Predicted probability distributions along the last axis, shape ``(..., K)``.
+    %(target_probs)s
     bins : int, optional
         Number of equal-width confidence bins over [0, 1]. Default 15.
 
@@ -205,6 +200,10 @@ def expected_calibration_error(target: npt.ArrayLike, probs: npt.ArrayLike, *, b
     float
         The ECE, a probability gap in [0, 1] (no unit): 0 for a model whose accuracy
         matches its confidence in every bin.
+
+    See Also
+    --------
+    reliability_curve, brier_score, fit_temperature
 
     Notes
     -----
@@ -222,10 +221,6 @@ def expected_calibration_error(target: npt.ArrayLike, probs: npt.ArrayLike, *, b
     empty bin is ever divided by 0. The ECE is not a proper score: a model that
     always reports its overall accuracy as its confidence has ECE 0 however little
     it knows about each example. It also depends on ``bins``.
-
-    See Also
-    --------
-    reliability_curve, brier_score, fit_temperature
 
     Examples
     --------
@@ -272,6 +267,10 @@ def fit_temperature(target: npt.ArrayLike, logits: npt.ArrayLike) -> float:
         Either way the message says which. Also when the minimiser lies so close to
         those limits that 1/T leaves the range [1e-300, 1e300].
 
+    See Also
+    --------
+    softmax_cross_entropy, expected_calibration_error
+
     Notes
     -----
     Write :math:`\\beta = 1/T`. The loss
@@ -298,10 +297,6 @@ def fit_temperature(target: npt.ArrayLike, logits: npt.ArrayLike) -> float:
     relative accuracy up to the rounding of :math:`L'` itself. Dividing logits by a
     positive T never changes their order, so the predicted classes and the accuracy
     stay the same (Guo et al., 2017).
-
-    See Also
-    --------
-    softmax_cross_entropy, expected_calibration_error
 
     Examples
     --------
@@ -409,3 +404,6 @@ def _bin_index(confidence: np.ndarray, bins: int) -> np.ndarray:
     edges = np.linspace(0.0, 1.0, bins + 1)
     index = np.searchsorted(edges, confidence, side="left") - 1
     return np.clip(index, 0, bins - 1).astype(np.intp, copy=False)
+
+
+fill_docs(globals())

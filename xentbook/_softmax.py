@@ -34,6 +34,7 @@ import numpy as np
 
 from . import _rows as rows
 from . import _validation as v
+from ._docstrings import fill_docs
 
 if TYPE_CHECKING:  # numpy.typing costs import time and is only needed by type checkers
     import numpy.typing as npt
@@ -58,6 +59,10 @@ def logsumexp(x: npt.ArrayLike, *, axis: int = -1):
         ``log(sum(exp(x)))`` along ``axis``, with ``axis`` removed. In nats when
         ``x`` holds log-probabilities in nats.
 
+    See Also
+    --------
+    log_softmax, softmax, scipy.special.logsumexp
+
     Notes
     -----
     With ``m`` the row maximum at index ``a`` and ``s`` the sum of
@@ -73,10 +78,6 @@ def logsumexp(x: npt.ArrayLike, *, axis: int = -1):
 
     Unlike the usual ``m + log(sum(exp(x - m)))`` the result keeps full relative
     accuracy when ``m = 0`` and the other entries are very negative.
-
-    See Also
-    --------
-    log_softmax, softmax, scipy.special.logsumexp
 
     Examples
     --------
@@ -110,16 +111,17 @@ def log_softmax(logits: npt.ArrayLike, *, axis: int = -1):
 
     Parameters
     ----------
-    logits : array_like
-        Unnormalised log-probabilities; ``-inf`` and ``+inf`` are allowed, NaN is not.
-    axis : int, optional
-        The class axis. Default -1.
+    %(logits)s
 
     Returns
     -------
     ndarray
         ``log softmax(logits)`` in nats, with the shape of ``logits``: every entry
         is at most 0 and ``exp`` of each row sums to 1.
+
+    See Also
+    --------
+    softmax, logsumexp, softmax_cross_entropy
 
     Notes
     -----
@@ -137,10 +139,6 @@ def log_softmax(logits: npt.ArrayLike, *, axis: int = -1):
     gives the uniform ``-log n``, a single ``+inf`` gives 0 there and ``-inf``
     elsewhere. (PyTorch and SciPy return NaN for such rows.) Adding a constant to
     every logit of a row leaves the result unchanged.
-
-    See Also
-    --------
-    softmax, logsumexp, softmax_cross_entropy
 
     Examples
     --------
@@ -175,15 +173,16 @@ def softmax(logits: npt.ArrayLike, *, axis: int = -1):
 
     Parameters
     ----------
-    logits : array_like
-        Unnormalised log-probabilities; ``-inf`` and ``+inf`` are allowed, NaN is not.
-    axis : int, optional
-        The class axis. Default -1.
+    %(logits)s
 
     Returns
     -------
     ndarray
         Probabilities with the shape of ``logits``, each row summing to 1.
+
+    See Also
+    --------
+    log_softmax, logsumexp, normalize
 
     Notes
     -----
@@ -200,10 +199,6 @@ def softmax(logits: npt.ArrayLike, *, axis: int = -1):
     where ``k`` counts the entries equal to an infinite maximum: a row of ``-inf``
     is uniform, a single ``+inf`` takes all the mass. (PyTorch and SciPy return
     NaN for such rows.)
-
-    See Also
-    --------
-    log_softmax, logsumexp, normalize
 
     Examples
     --------
@@ -244,3 +239,6 @@ def _one_axis(x, name: str, axis: int):
     if arr.ndim == 0:
         return arr.reshape(1), v.check_axis(axis, 1), True
     return arr, v.check_axis(axis, arr.ndim), False
+
+
+fill_docs(globals())

@@ -98,6 +98,10 @@ class num_threads:  # a function to users; a class so that it is also a context 
         thread. None goes back to the default: ``XENTBOOK_NUM_THREADS`` if it is
         set, else every CPU this process may use.
 
+    See Also
+    --------
+    get_num_threads
+
     Notes
     -----
     Results do not depend on the number of threads, to the last bit: each thread
@@ -106,10 +110,6 @@ class num_threads:  # a function to users; a class so that it is also a context 
     the limit, since starting work on other threads would cost more than it saves.
     The limit is process-wide, as in ``torch.set_num_threads``: user threads that
     change it concurrently see each other's settings.
-
-    See Also
-    --------
-    get_num_threads
 
     Examples
     --------

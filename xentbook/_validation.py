@@ -65,12 +65,7 @@ def as_float_array(x: npt.ArrayLike, name: str, dtype: np.dtype | None = None) -
 
 def check_axis(axis: int, ndim: int, name: str = "axis") -> int:
     """Normalise ``axis`` to a non-negative index into an array of ``ndim`` dimensions."""
-    if isinstance(axis, (bool, np.bool_)):
-        raise ArgumentTypeError(f"`{name}` must be an integer, not a bool; got {axis!r}.")
-    try:
-        axis = operator.index(axis)
-    except TypeError:
-        raise ArgumentTypeError(f"`{name}` must be an integer; got {axis!r}.") from None
+    axis = check_integer(axis, name)
     if ndim == 0:
         raise ValueError(
             f"`{name}`={axis} needs an array with at least one dimension; got a scalar. "
@@ -201,10 +196,20 @@ def check_base(base: float | None) -> float | None:
 
 def check_reduction(reduction: str) -> str:
     """``reduction`` is one of 'mean', 'sum' or 'none'."""
-    if reduction not in REDUCTIONS:
-        valid = ", ".join(repr(r) for r in REDUCTIONS)
-        raise ValueError(f"`reduction` must be one of {valid}; got {reduction!r}.")
-    return reduction
+    return check_choice(reduction, REDUCTIONS, "reduction", "is not a reduction")
+
+
+def check_choice(value, choices, name: str, why: str, key=None):
+    """``key`` (``value`` itself by default) is one of ``choices``; return ``key``.
+
+    ``value`` is what the caller passed, shown in the error; ``key`` is its normal form
+    (lower case, without a suffix) that is looked up.
+    """
+    key = value if key is None else key
+    if key not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"`{name}` {value!r} {why}; choose one of {options}.")
+    return key
 
 
 def check_label_smoothing(label_smoothing: float) -> float:
@@ -367,14 +372,7 @@ def check_labels(target: npt.ArrayLike, num_classes: int, shape: tuple, name: st
             f"`{name}` with shape {t.shape} must hold one class index per example, shape "
             f"{tuple(shape)}; the predictions need a class axis (last) that the target lacks."
         )
-    bad = (t < 0) | (t >= num_classes)
-    if bad.any():
-        where = _first_index(bad)
-        raise ValueError(
-            f"`{name}` holds class index {t[where]} at index {where}, outside "
-            f"[0, {num_classes}); class indices count from 0."
-        )
-    return t.astype(np.intp, copy=False)
+    return check_class_indices(t, num_classes, name=name)
 
 
 def check_symbol_model(q: npt.ArrayLike) -> np.ndarray:

@@ -48,6 +48,8 @@ import numpy as np
 
 import xentbook as xb
 
+from ._docstrings import fill_docs
+
 __all__ = [
     "binary_cross_entropy",
     "cross_entropy",
@@ -125,11 +127,7 @@ def surprisal(fn: Callable) -> bool:
     fn : callable
         Your function. It receives one probability as a Python float in [0, 1].
 
-    Returns
-    -------
-    bool
-        True if every case matches :func:`xentbook.surprisal`, otherwise False.
-        Feedback is printed either way.
+    %(check_returns)s
 
     Examples
     --------
@@ -207,11 +205,7 @@ def entropy(fn: Callable) -> bool:
     fn : callable
         Your function. It receives one distribution as a 1-D float64 array.
 
-    Returns
-    -------
-    bool
-        True if every case matches :func:`xentbook.entropy`, otherwise False.
-        Feedback is printed either way.
+    %(check_returns)s
 
     Examples
     --------
@@ -271,15 +265,7 @@ def cross_entropy(fn: Callable) -> bool:
 
     Parameters
     ----------
-    fn : callable
-        Your function. It receives the true distribution ``p`` and the model ``q``,
-        in that order, as 1-D float64 arrays.
-
-    Returns
-    -------
-    bool
-        True if every case matches :func:`xentbook.cross_entropy`, otherwise False.
-        Feedback is printed either way.
+    %(check_pq)s
 
     Examples
     --------
@@ -333,15 +319,7 @@ def kl_divergence(fn: Callable) -> bool:
 
     Parameters
     ----------
-    fn : callable
-        Your function. It receives the true distribution ``p`` and the model ``q``,
-        in that order, as 1-D float64 arrays.
-
-    Returns
-    -------
-    bool
-        True if every case matches :func:`xentbook.kl_divergence`, otherwise False.
-        Feedback is printed either way.
+    %(check_pq)s
 
     Examples
     --------
@@ -403,11 +381,7 @@ def binary_cross_entropy(fn: Callable) -> bool:
         of equal length, and returns the mean over the examples of
         ``-(y log y_hat + (1 - y) log(1 - y_hat))``.
 
-    Returns
-    -------
-    bool
-        True if every case matches :func:`xentbook.binary_cross_entropy`, otherwise
-        False. Feedback is printed either way.
+    %(check_returns)s
 
     Examples
     --------
@@ -506,11 +480,7 @@ def softmax(fn: Callable) -> bool:
         Your function. It receives the logits ``z`` as a 1-D float64 array and returns
         the probabilities ``exp(z_i) / sum_j exp(z_j)`` as an array of the same length.
 
-    Returns
-    -------
-    bool
-        True if every case matches :func:`xentbook.softmax`, otherwise False.
-        Feedback is printed either way.
+    %(check_returns)s
 
     Examples
     --------
@@ -559,11 +529,7 @@ def log_softmax(fn: Callable) -> bool:
         Your function. It receives the logits ``z`` as a 1-D float64 array and returns
         ``z_i - log sum_j exp(z_j)`` for every i.
 
-    Returns
-    -------
-    bool
-        True if every case matches :func:`xentbook.log_softmax`, otherwise False.
-        Feedback is printed either way.
+    %(check_returns)s
 
     Examples
     --------
@@ -1053,3 +1019,6 @@ _PAIR_DIAGNOSES = (
     _negated,
     _nearly,
 )
+
+
+fill_docs(globals())

@@ -133,6 +133,10 @@ def arithmetic_encode(message: Iterable, q: npt.ArrayLike, symbols: Iterable | N
         The code, a string of '0' and '1'. Decode it with :func:`arithmetic_decode`
         and the message length.
 
+    See Also
+    --------
+    arithmetic_decode, huffman_code, cross_entropy
+
     Notes
     -----
     The coder narrows an interval by each symbol's share of ``q``; the message
@@ -158,10 +162,6 @@ def arithmetic_encode(message: Iterable, q: npt.ArrayLike, symbols: Iterable | N
     The coder is a carry-propagating range coder with integer arithmetic
     (Witten, Neal and Cleary 1987 describe the idea); trailing zeros of the code
     are dropped, since the decoder reads missing bits as zeros.
-
-    See Also
-    --------
-    arithmetic_decode, huffman_code, cross_entropy
 
     Examples
     --------
@@ -219,6 +219,10 @@ def arithmetic_decode(
     list
         The decoded symbols.
 
+    See Also
+    --------
+    arithmetic_encode
+
     Notes
     -----
     The decoder repeats the encoder's quantisation and interval arithmetic
@@ -227,10 +231,6 @@ def arithmetic_decode(
     :math:`v`: the one with :math:`C_{s} \\le \\lfloor (v - \\text{low}) / r \\rfloor < C_{s+1}`
     for the cumulative counts :math:`C`. Decoding with a different ``q`` or
     ``length`` than the encoder used gives a different message, not an error.
-
-    See Also
-    --------
-    arithmetic_encode
 
     Examples
     --------

@@ -46,6 +46,10 @@ def compress(data: bytes) -> bytes:
         The blob: a header of 12 to 20 bytes (magic tag, length, CRC-32) and the code.
         :func:`decompress` gives back ``data`` exactly.
 
+    See Also
+    --------
+    decompress, adaptive_score
+
     Notes
     -----
     The model predicts each byte :math:`x_t` from the four before it, codes it,
@@ -63,10 +67,6 @@ def compress(data: bytes) -> bytes:
     cross-entropy of the text under the adaptive model, summed over the text. If
     the model would make the data bigger (random bytes, say), the data is stored
     as is instead, so a blob is never more than the header longer than the data.
-
-    See Also
-    --------
-    decompress, adaptive_score
 
     Examples
     --------
@@ -120,15 +120,15 @@ def decompress(blob: bytes) -> bytes:
         by the blob's length: the model never gives a byte a probability above
         :math:`1 - 1/1026`, so each decoded byte consumes some of the payload.
 
+    See Also
+    --------
+    compress
+
     Notes
     -----
     The decoder rebuilds the encoder's model as it goes: after decoding
     :math:`x_1 \\dots x_{t-1}` it has learnt exactly what the encoder had when it
     coded :math:`x_t`, so it finds the same intervals.
-
-    See Also
-    --------
-    compress
 
     Examples
     --------

@@ -212,6 +212,10 @@ class ContextModel:
         :math:`n_s / (n + u)` and the escape :math:`u / (n + u)`; method D gives
         byte s :math:`(2 n_s - 1) / 2n` and the escape :math:`u / 2n`.
 
+    See Also
+    --------
+    adaptive_score, compress
+
     Notes
     -----
     The probability of byte :math:`x` after context :math:`c_k` (the last k bytes) is
@@ -229,10 +233,6 @@ class ContextModel:
     :math:`\\prod_k P_k(\\text{esc}) / 256 > 0`: no byte costs infinitely many bits,
     even one never seen in the training text. Contexts never seen in training are
     skipped at no cost.
-
-    See Also
-    --------
-    adaptive_score, compress
 
     Examples
     --------
@@ -291,6 +291,10 @@ def adaptive_score(text: bytes, order: int = 4, escape: str = "D") -> TextScore:
         The surprisal :math:`-\\log_2 q_t(x_t)` of each byte, in bits, where
         :math:`q_t` has learnt exactly the bytes before position t.
 
+    See Also
+    --------
+    ContextModel, compress
+
     Notes
     -----
     The model starts empty (every byte costs 8 bits at first) and learns from the
@@ -300,10 +304,6 @@ def adaptive_score(text: bytes, order: int = 4, escape: str = "D") -> TextScore:
     :func:`compress` can use this model. Each byte is learnt in the context that
     coded it and the longer ones (update exclusion); a context halves its weights
     when one reaches 1024, which lets the model follow a text that changes.
-
-    See Also
-    --------
-    ContextModel, compress
 
     Examples
     --------

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .. import _validation as v
+from .._docstrings import fill_docs
 
 __all__ = ["PrefixCode", "huffman_code", "shannon_code", "shannon_code_lengths"]
 
@@ -330,6 +331,10 @@ def shannon_code_lengths(q: npt.ArrayLike) -> np.ndarray:
         float64 lengths in bits with whole-number values; ``inf`` where
         :math:`q_i = 0` (no codeword: the surprisal there is infinite).
 
+    See Also
+    --------
+    shannon_code, surprisal
+
     Notes
     -----
     .. math::
@@ -354,10 +359,6 @@ def shannon_code_lengths(q: npt.ArrayLike) -> np.ndarray:
     A certain symbol (:math:`q_i = 1`) gets length 0; :func:`shannon_code` still
     gives it a 1-bit codeword, so that a message can be written down.
 
-    See Also
-    --------
-    shannon_code, surprisal
-
     Examples
     --------
     Powers of two get exactly their surprisal; everything else rounds up.
@@ -377,16 +378,12 @@ def shannon_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
 
     Parameters
     ----------
-    q : array_like
-        The model: a probability distribution over the symbols.
-    symbols : iterable, optional
-        Distinct hashable labels, one per probability; a string gives one label per
-        character. Default ``0, 1, ..., n - 1``.
+    %(code_q_symbols)s
 
-    Returns
-    -------
-    PrefixCode
-        The code; symbols with :math:`q_i = 0` have no codeword.
+    See Also
+    --------
+    huffman_code : shorter on average under q itself.
+    arithmetic_encode : removes the up-to-one-bit rounding loss.
 
     Notes
     -----
@@ -408,11 +405,6 @@ def shannon_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
     symbols from p, a code built for q pays H(p, q) bits per symbol, give or take
     one bit; the excess over the best possible, H(p), is KL(p ‖ q). (The lone
     certain symbol meets the upper bound with equality.)
-
-    See Also
-    --------
-    huffman_code : shorter on average under q itself.
-    arithmetic_encode : removes the up-to-one-bit rounding loss.
 
     Examples
     --------
@@ -450,16 +442,11 @@ def huffman_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
 
     Parameters
     ----------
-    q : array_like
-        The model: a probability distribution over the symbols.
-    symbols : iterable, optional
-        Distinct hashable labels, one per probability; a string gives one label per
-        character. Default ``0, 1, ..., n - 1``.
+    %(code_q_symbols)s
 
-    Returns
-    -------
-    PrefixCode
-        The code; symbols with :math:`q_i = 0` have no codeword.
+    See Also
+    --------
+    shannon_code, arithmetic_encode
 
     Notes
     -----
@@ -487,10 +474,6 @@ def huffman_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
     :math:`H(p, q) \\le L_p < H(p, q) + 1` can fail: Huffman codewords can be
     longer than :math:`-\\log_2 q_i + 1` (and shorter than :math:`-\\log_2 q_i`).
     That bound belongs to :func:`shannon_code`.
-
-    See Also
-    --------
-    shannon_code, arithmetic_encode
 
     Examples
     --------
@@ -612,3 +595,6 @@ def _huffman_depths(weights: list[int]) -> list[int]:
         heapq.heappush(heap, (w1 + w2, key, leaves1 + leaves2))
         key += 1
     return depth
+
+
+fill_docs(globals())

@@ -96,6 +96,10 @@ def letter_frequencies(language: str) -> tuple[tuple[str, ...], np.ndarray]:
     probabilities : ndarray
         The probability of each letter in running text (float64, sums to 1).
 
+    See Also
+    --------
+    huffman_code, shannon_code, arithmetic_encode
+
     Notes
     -----
     Sources (details in ``xentbook/data/SOURCES.md``):
@@ -131,10 +135,6 @@ def letter_frequencies(language: str) -> tuple[tuple[str, ...], np.ndarray]:
     No letter has probability zero in any of the four tables, so every letter has
     a codeword in every code built from them.
 
-    See Also
-    --------
-    huffman_code, shannon_code, arithmetic_encode
-
     Examples
     --------
     The most frequent letter is e in all four languages, and it is most frequent of
@@ -163,14 +163,8 @@ def letter_frequencies(language: str) -> tuple[tuple[str, ...], np.ndarray]:
 
 def _language_key(language, name: str) -> str:
     """The table's column for ``language`` (any case); the error names the argument ``name``."""
-    languages = _languages()
     key = language.lower() if isinstance(language, str) else language
-    if key not in languages:
-        raise ValueError(
-            f"`{name}` {language!r} has no letter frequencies here; "
-            f"choose one of {', '.join(repr(known) for known in languages)}."
-        )
-    return key
+    return v.check_choice(language, _languages(), name, "has no letter frequencies here", key)
 
 
 def letter_sample(language: str, n: int, *, seed: int) -> np.ndarray:
@@ -193,6 +187,10 @@ def letter_sample(language: str, n: int, *, seed: int) -> np.ndarray:
     ndarray of str
         The letters, shape ``(n,)``, each one of ``'a'`` to ``'z'``.
 
+    See Also
+    --------
+    letter_frequencies, arithmetic_encode
+
     Notes
     -----
     The letters are ``default_rng(seed).choice(letters, size=n, p=p)``, with
@@ -200,10 +198,6 @@ def letter_sample(language: str, n: int, *, seed: int) -> np.ndarray:
     the others, so the ideal code length of the sample is ``n`` times the entropy
     on average; real text, whose letters depend on each other, can be coded in
     fewer bits.
-
-    See Also
-    --------
-    letter_frequencies, arithmetic_encode
 
     Examples
     --------
@@ -245,6 +239,10 @@ def language_table(truth: str = "english", *, base: float | None = 2) -> dict[st
         For each language Q of :func:`letter_frequencies`, in their order, the
         entropy H(P), the cross-entropy H(P, Q) and the divergence KL(P || Q).
 
+    See Also
+    --------
+    letter_frequencies, cross_entropy, kl_divergence
+
     Notes
     -----
     .. math::
@@ -254,10 +252,6 @@ def language_table(truth: str = "english", *, base: float | None = 2) -> dict[st
     so the row of the text's own language has ``cross_entropy == entropy`` and a
     divergence of 0. Every letter has a positive probability in every language,
     so every cost is finite.
-
-    See Also
-    --------
-    letter_frequencies, cross_entropy, kl_divergence
 
     Examples
     --------
@@ -298,6 +292,10 @@ def morse_code(*, digits: bool = False) -> dict[str, str]:
         Each character (lower case) mapped to its pattern of dots ``'.'`` and
         dashes ``'-'``, letters in alphabetical order.
 
+    See Also
+    --------
+    morse_duration, letter_frequencies
+
     Notes
     -----
     The table is Recommendation ITU-R M.1677-1 (2009), Part I. Its timing, in
@@ -314,10 +312,6 @@ def morse_code(*, digits: bool = False) -> dict[str, str]:
     fitted by hand to English letter frequencies. Unlike the codes of
     :func:`huffman_code`, it is not prefix-free on its own (e, '.', is a prefix of
     a, '.-'): the gaps act as a third symbol that marks where each letter ends.
-
-    See Also
-    --------
-    morse_duration, letter_frequencies
 
     Examples
     --------
@@ -357,6 +351,10 @@ def morse_duration(pattern, *, letter_gap: bool = False):
     int or ndarray of int
         The duration in dot units: an int for one pattern, an array for several.
 
+    See Also
+    --------
+    morse_code
+
     Notes
     -----
     With :math:`d` dots and :math:`h` dashes (ITU-R M.1677-1 timing):
@@ -367,10 +365,6 @@ def morse_duration(pattern, *, letter_gap: bool = False):
             d + 3h + (d + h - 1) & \\text{the character alone,} \\\\
             d + 3h + (d + h - 1) + 3 & \\text{with the gap after it.}
         \\end{cases}
-
-    See Also
-    --------
-    morse_code
 
     Examples
     --------

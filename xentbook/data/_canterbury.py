@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from importlib import resources
 
+from .. import _validation as v
+
 __all__ = ["canterbury"]
 
 # name: author and title
@@ -29,6 +31,10 @@ def canterbury(name: str) -> bytes:
     bytes
         The file exactly as distributed with the corpus (CRLF line endings kept).
 
+    See Also
+    --------
+    compress, adaptive_score
+
     Notes
     -----
     The Canterbury corpus (Arnold and Bell, 1997) is the standard benchmark of
@@ -45,10 +51,6 @@ def canterbury(name: str) -> bytes:
     plrabn12      481861   John Milton, Paradise Lost
     ============  =======  =================================================
 
-    See Also
-    --------
-    compress, adaptive_score
-
     Examples
     --------
     >>> import xentbook as xb
@@ -59,9 +61,5 @@ def canterbury(name: str) -> bytes:
     [b"ALICE'S", b'ADVENTURES', b'IN', b'WONDERLAND']
     """
     key = name.removesuffix(".txt") if isinstance(name, str) else name
-    if key not in TEXTS:
-        raise ValueError(
-            f"`name` {name!r} is not one of the Canterbury texts shipped here; "
-            f"choose one of {', '.join(repr(n) for n in TEXTS)}."
-        )
+    v.check_choice(name, TEXTS, "name", "is not one of the Canterbury texts shipped here", key)
     return resources.files(__package__).joinpath("canterbury", f"{key}.txt").read_bytes()

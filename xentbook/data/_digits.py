@@ -37,6 +37,10 @@ def digits() -> tuple[np.ndarray, np.ndarray]:
     labels : ndarray of shape (1797,), integer dtype (``np.intp``)
         The digit each image shows, 0 to 9.
 
+    See Also
+    --------
+    fit_softmax_regression : a model to train on them.
+
     Notes
     -----
     This is the test set of "Optical Recognition of Handwritten Digits" by E. Alpaydin
@@ -48,10 +52,6 @@ def digits() -> tuple[np.ndarray, np.ndarray]:
 
     The arrays are read once, cached and returned read-only, so every call gives the
     same data; copy them before changing them. Reading needs only numpy.
-
-    See Also
-    --------
-    fit_softmax_regression : a model to train on them.
 
     Examples
     --------

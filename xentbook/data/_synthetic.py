@@ -14,6 +14,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import _validation as v
+from .._docstrings import fill_docs
 
 __all__ = ["LinearModel", "multiclass_data", "two_class_data", "two_class_truth"]
 
@@ -34,15 +35,13 @@ def two_class_data(
         Distance between the two cluster centres, which sit at
         ``(-separation / 2, 0)`` and ``(+separation / 2, 0)`` rotated by 30 degrees.
         Default 3.0.
-    spread : float, optional
-        Standard deviation of each cluster along every axis. Default 1.0.
-
-    Returns
-    -------
-    X : ndarray of shape (n, 2), float64
-        The features.
+    %(spread_returns)s
     y : ndarray of shape (n,), int64
         The labels, 0 or 1.
+
+    See Also
+    --------
+    multiclass_data : the same idea with ``k`` classes.
 
     Notes
     -----
@@ -58,10 +57,6 @@ def two_class_data(
 
     for equal class sizes. Logistic regression is therefore the right model for this
     data, and the clusters' overlap sets a floor on the achievable cross-entropy.
-
-    See Also
-    --------
-    multiclass_data : the same idea with ``k`` classes.
 
     Examples
     --------
@@ -107,6 +102,10 @@ def two_class_truth(*, separation: float = 3.0, spread: float = 1.0) -> LinearMo
         ``weights`` (shape ``(2,)``) and ``bias`` such that
         ``sigmoid(model.logits(X))`` is the true probability of class 1 at ``X``.
 
+    See Also
+    --------
+    two_class_data, fit_logistic_regression
+
     Notes
     -----
     With class centres :math:`\\mu_0, \\mu_1` and spread :math:`s`,
@@ -118,10 +117,6 @@ def two_class_truth(*, separation: float = 3.0, spread: float = 1.0) -> LinearMo
 
     the bias vanishing because the centres sit symmetrically about the origin. No
     model fitted to a sample can beat its expected loss.
-
-    See Also
-    --------
-    two_class_data, fit_logistic_regression
 
     Examples
     --------
@@ -168,15 +163,13 @@ def multiclass_data(
     radius : float, optional
         The cluster centres sit evenly spaced on a circle of this radius around the
         origin, class 0 on the positive x axis. Default 2.5.
-    spread : float, optional
-        Standard deviation of each cluster along every axis. Default 1.0.
-
-    Returns
-    -------
-    X : ndarray of shape (n, 2), float64
-        The features.
+    %(spread_returns)s
     y : ndarray of shape (n,), int64
         The labels, in ``range(k)``.
+
+    See Also
+    --------
+    two_class_data : the two-class case.
 
     Notes
     -----
@@ -189,10 +182,6 @@ def multiclass_data(
         P(y = c \\mid x) = \\operatorname{softmax}(W x + b)_c, \\qquad
         W_c = \\frac{\\mu_c}{s^2}, \\qquad
         b_c = -\\frac{\\lVert \\mu_c \\rVert^2}{2 s^2}.
-
-    See Also
-    --------
-    two_class_data : the two-class case.
 
     Examples
     --------
@@ -232,3 +221,6 @@ def _blobs(n, centres, spread, seed):
     rng.shuffle(y)
     X = centres[y] + spread * rng.standard_normal((n, 2))
     return X, y
+
+
+fill_docs(globals())

@@ -14,6 +14,7 @@ from .. import (
     sigmoid,
     sigmoid_focal_loss,
 )
+from .._docstrings import fill_docs
 from ._style import COLORS, LINESTYLES, color, finish_ax, get_ax
 
 __all__ = ["plot_expected_scores", "plot_focal_loss", "plot_reliability_diagram"]
@@ -45,12 +46,7 @@ def plot_reliability_diagram(
         Number of confidence bins over [0, 1]. Default 15.
     label : str, optional
         Name of the model, put before the ECE in the legend.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     See Also
     --------
@@ -125,12 +121,7 @@ def plot_expected_scores(p: float, *, ax: Axes | None = None) -> Axes:
     ----------
     p : float
         The true probability of the event, in (0, 1).
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -173,12 +164,7 @@ def plot_focal_loss(gammas=(0.0, 0.5, 1.0, 2.0, 5.0), *, ax: Axes | None = None)
     ----------
     gammas : sequence of float, optional
         The values of γ to draw.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -202,3 +188,6 @@ def plot_focal_loss(gammas=(0.0, 0.5, 1.0, 2.0, 5.0), *, ax: Axes | None = None)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, binary_cross_entropy_with_logits(1.0, logits[0]) + 0.1)
     return finish_ax(ax, xlabel="probability of the true class, p", ylabel="loss (nats)")
+
+
+fill_docs(globals())

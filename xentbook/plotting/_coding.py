@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 from matplotlib.axes import Axes
 
+from .._docstrings import fill_docs
 from ._style import COLORS, annotate, color, finish_ax, get_ax, linestyle
 
 __all__ = [
@@ -37,12 +38,7 @@ def plot_code_lengths(
         The ideal length ``-log2 q_i`` of each symbol, in bits.
     lengths : mapping of str to array_like
         Name and codeword lengths (bits) of each real code, drawn as markers.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -96,12 +92,7 @@ def plot_morse_vs_surprisal(
         Surprisal ``-log2 p`` of each letter in English text, in bits.
     morse_units : array_like
         Duration of each letter's Morse codeword, in dot units.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -168,12 +159,7 @@ def plot_bits_convergence(
         H(P) and H(P, Q).
     measured : mapping of str to (array_like, array_like), optional
         Label, message lengths and bits per symbol measured with a real coder, as markers.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -224,12 +210,7 @@ def plot_smoothing_cost(
         H(P, Q) of the smoothed model at each pseudo-count, in bits per symbol.
     references : mapping of str to float
         Label and value of horizontal reference lines (bits per symbol).
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -266,3 +247,6 @@ def _reference_lines(ax: Axes, references: Mapping[str, float]) -> None:
         ax.axhline(
             value, color=COLORS["black"], linewidth=0.9, linestyle=linestyle(i + 1), label=label
         )
+
+
+fill_docs(globals())

@@ -9,6 +9,7 @@ import numpy.typing as npt
 from matplotlib.axes import Axes
 
 from .. import cross_entropy, entropy, kl_divergence
+from .._docstrings import fill_docs
 from .._elementwise import neg_p_log_p, neg_p_log_q
 from ._style import COLORS, annotate, color, finish_ax, get_ax, linestyle
 
@@ -42,12 +43,7 @@ def plot_extra_bits(
         H(P, Q) in bits for each code; the part above H(P) is KL(P ‖ Q).
     measured_bits : array_like, optional
         Bits per symbol measured with a real coder, drawn as diamonds.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -111,12 +107,7 @@ def plot_kl_terms(
     p, q : array_like
         The true and the model distribution over ``symbols``; ``q`` must be positive
         wherever ``p`` is.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -157,12 +148,7 @@ def plot_log_bound(*, ax: Axes | None = None) -> Axes:
 
     Parameters
     ----------
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -200,12 +186,7 @@ def plot_kl_asymmetry(p: float, *, ax: Axes | None = None) -> Axes:
     ----------
     p : float
         Probability of outcome 1 under the fixed distribution P, strictly inside (0, 1).
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -234,12 +215,7 @@ def plot_cross_entropy_vs_kl(p: float, *, ax: Axes | None = None) -> Axes:
     ----------
     p : float
         Probability of outcome 1 under the fixed truth P, strictly inside (0, 1).
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -303,12 +279,7 @@ def plot_mode_fits(
         The target distribution over ``x``.
     fits : mapping of str to array_like
         Label and distribution of each fitted model.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -344,3 +315,6 @@ def plot_mode_fits(
         ylabel="probability",
         legend={"loc": "upper right", "fontsize": 9},
     )
+
+
+fill_docs(globals())

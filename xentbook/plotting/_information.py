@@ -9,6 +9,7 @@ import numpy.typing as npt
 from matplotlib.axes import Axes
 
 from .. import entropy, surprisal
+from .._docstrings import fill_docs
 from ._style import COLORS, annotate, color, finish_ax, get_ax, linestyle, mark
 
 __all__ = [
@@ -26,12 +27,7 @@ def plot_surprisal(*, marks: Mapping[str, float] | None = None, ax: Axes | None 
     ----------
     marks : mapping of str to float, optional
         Events to pick out on the bits curve, as ``{label: probability}``.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -67,12 +63,7 @@ def plot_binary_entropy(
         Base of the logarithm: 2 (the default) for bits, ``np.e`` for nats.
     marks : mapping of str to float, optional
         Coins to pick out on the curve, as ``{label: probability of 1}``.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -118,12 +109,7 @@ def plot_entropy_bound(
     base : float, optional
         Base of the logarithm the entropies were computed in: 2 (the default) for
         bits, ``np.e`` for nats.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -187,12 +173,7 @@ def plot_running_entropy(
     base : float, optional
         Base of the logarithm the surprisals were computed in: 2 (the default) for
         bits, ``np.e`` for nats. It only names the unit on the axis and in the legend.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -240,3 +221,6 @@ def _unit(base: float) -> str:
 def _singular(unit: str) -> str:
     """'bit' for 'bits', 'nat' for 'nats': for labels that show exactly one unit."""
     return unit[:-1] if unit in ("bits", "nats") else unit
+
+
+fill_docs(globals())

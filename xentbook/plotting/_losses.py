@@ -9,6 +9,7 @@ import numpy.typing as npt
 from matplotlib.axes import Axes
 
 from .. import entropy, sigmoid, smooth_labels, surprisal
+from .._docstrings import fill_docs
 from ._style import COLORS, color, finish_ax, get_ax, linestyle
 
 __all__ = [
@@ -32,12 +33,7 @@ def plot_log_loss(*, ax: Axes | None = None) -> Axes:
 
     Parameters
     ----------
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -92,12 +88,7 @@ def plot_training_curve(
         as a dotted line.
     floor_label : str, optional
         Legend entry of the reference line.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -150,12 +141,7 @@ def plot_decision_boundary(
         The model's weights; its logit is ``X @ weights + bias``.
     bias : float
         The model's bias.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -235,12 +221,7 @@ def plot_naive_vs_stable(
     curves : mapping of str to array_like
         One array of losses (nats) per method, in drawing order; the first is drawn
         as a solid reference line.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -320,12 +301,7 @@ def plot_clipping_effects(
         on a log axis.
     curves : mapping of str to array_like
         The loss in nats for each way of computing it; the first is the exact one.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -382,12 +358,7 @@ def plot_smoothing_floor(
     ----------
     num_classes : sequence of int
         Class counts K, one curve each.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -408,3 +379,6 @@ def plot_smoothing_floor(
     ax.set_xlim(0, 1)
     ax.set_ylim(bottom=0)
     return finish_ax(ax, xlabel="label smoothing ε", ylabel="least achievable loss (nats)")
+
+
+fill_docs(globals())

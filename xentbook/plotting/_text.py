@@ -12,6 +12,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.patches import Rectangle
 
+from .._docstrings import fill_docs
 from ._style import COLORS, LINESTYLES, color, finish_ax, get_ax
 
 __all__ = ["plot_code_length_race", "plot_order_curves", "plot_text_surprisal"]
@@ -33,12 +34,7 @@ def plot_order_curves(
     in_sample, held_out : array_like
         Bits per character of each model on the text it was fitted on, and on
         held-out text.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -85,12 +81,7 @@ def plot_code_length_race(
     others : mapping of str to (array_like, array_like)
         For each compressor, the prefix lengths (characters) it was run on and its
         output sizes there, in bits.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -138,12 +129,7 @@ def plot_text_surprisal(
         Characters per row before a long line wraps.
     vmax : float, optional
         Surprisal (bits) that gets the darkest shade; larger values are as dark.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     Examples
     --------
@@ -193,3 +179,6 @@ def plot_text_surprisal(
     )
     bar.set_label("surprisal (bits)")
     return ax
+
+
+fill_docs(globals())
