@@ -59,10 +59,6 @@ KERNEL_READY_MAX_S = 20.0  # issue 12's bound on this machine, for the median no
 # Notebooks that cannot run in the site's JupyterLite, with the error that stops them there.
 # Pyodide's lzma module is a separate package that the offline carrier does not hold.
 LITE_GAPS = {"book/07_compression.ipynb": "No module named 'lzma'"}
-# Notebooks that run in JupyterLite but print another value, with the text of the first cell
-# that differs. Chapter 8's label-smoothed model trains to other numbers under Pyodide's NumPy
-# 2.0.2 than under the NumPy the book is executed with: not yet explained.
-LITE_DIFFERENCES = {"book/08_calibration.ipynb": "label smoothing 0.1"}
 RUN_ALL_TIMEOUT_MS = 300_000
 CHAPTER_PAGE_MAX_BYTES = 2.5e6  # cold transfer of a chapter page, without JupyterLite
 # MyST that must never reach a reader: roles, directive fences, glue.
@@ -644,16 +640,6 @@ def test_every_chapter_runs_in_jupyterlite(book_build):
                         f"{notebook}: expected to stop at {LITE_GAPS[notebook]!r}; "
                         "if it now runs, take it out of LITE_GAPS"
                         + _first_difference(want, have, differ, sanitize)
-                    )
-            elif notebook in LITE_DIFFERENCES:
-                if not (
-                    differ
-                    and LITE_DIFFERENCES[notebook] in str(_text_outputs(want[differ[0]], sanitize))
-                ):
-                    failures.append(
-                        f"{notebook}: expected its first difference at "
-                        f"{LITE_DIFFERENCES[notebook]!r}; if it now matches, take it out of "
-                        "LITE_DIFFERENCES" + _first_difference(want, have, differ, sanitize)
                     )
             elif len(want) != len(have) or differ:
                 failures.append(
