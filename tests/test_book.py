@@ -6,7 +6,7 @@ is shared by the tests of this module; its time is printed. The browser tests se
 127.0.0.1 and drive Debian's headless Chromium with playwright (``executable_path``: no
 browser download). Every request for anything but 127.0.0.1 is blocked and reported.
 
-- Every page: every formula typeset with a spoken label, every image loads, no console
+- Every page: every formula typeset with a spoken label, every image and icon shows, no console
   error, no raw MyST in the text, axe-core (from the axe-playwright-python wheel) finds no
   critical or serious violation; the cold transfer of each chapter page is printed and
   bounded. A screenshot of one chapter goes to ``tests/artifacts/chapter.png`` (git-ignored).
@@ -327,7 +327,26 @@ async () => {
   images.forEach((img) => { img.loading = "eager"; });
   await Promise.all(images.map((img) => img.decode().catch(() => null)));
   const containers = Array.from(document.querySelectorAll("mjx-container"));
+  // An icon whose character the (trimmed) icon font lacks is drawn by a fallback font, at
+  // that font's width: measured against monospace, it comes out the same.
+  await document.fonts.ready;
+  const canvas = document.createElement("canvas").getContext("2d");
+  const blankIcons = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    if (el.tagName.startsWith("MJX-")) continue;
+    for (const pseudo of ["::before", "::after"]) {
+      const style = getComputedStyle(el, pseudo);
+      const glyph = style.content.replace(/^"(.*)"$/, "$1");
+      if (!/Font Awesome/.test(style.fontFamily) || glyph === style.content) continue;
+      canvas.font = `${style.fontWeight} 40px ${style.fontFamily}`;
+      const drawn = canvas.measureText(glyph).width;
+      canvas.font = `${style.fontWeight} 40px monospace`;
+      if (drawn === canvas.measureText(glyph).width)
+        blankIcons.push(`${el.tagName.toLowerCase()}.${Array.from(el.classList).join(".")}${pseudo}`);
+    }
+  }
   return {
+    blankIcons: Array.from(new Set(blankIcons)),
     math: math.length,
     typeset: containers.length,
     untypeset: math.filter((m) => !m.querySelector("mjx-container")).length,
@@ -461,6 +480,7 @@ def _problems(found: dict, errors: list[str], violations: list[dict]) -> list[st
     if found["unspoken"]:
         problems.append(f"{found['unspoken']} formulas have no spoken label")
     problems += [f"image did not load: {src}" for src in found["broken"]]
+    problems += [f"icon font lacks the icon of {icon}" for icon in found["blankIcons"]]
     raw = RAW_MYST.search(found["text"])
     if raw:
         problems.append(f"raw MyST in the page: {raw.group(0)!r}")
