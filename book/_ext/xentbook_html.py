@@ -4,9 +4,9 @@ Besides the duplicated scripts below, it loads book/_static/xentbook-mathjax.js 
 label for every formula) and book/_static/xentbook.css (link contrast in exercise boxes),
 and after the build it drops two scripts no page needs (Font Awesome's, whose icons the
 theme's CSS already draws, and the search index outside the search page), gives the
-bibliography list list items, names the sidebar's expand buttons, and cuts Font Awesome (the
-theme's icon rules and its solid font) down to the icons the site shows (see the comments by
-each).
+bibliography list list items, names the sidebar's expand buttons, cuts Font Awesome's icon
+font down to the icons the site shows, and leaves sphinx-design's stylesheet and script off
+pages that use none of its components (see the comments by each).
 
 The duplicated scripts:
 Sphinx 7 (which Jupyter Book 1 requires) writes every inline ``<script>`` that an
@@ -49,6 +49,24 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
             seen.add((filename, attributes))
             unique.append(js)
     context["script_files"] = unique
+
+
+# Jupyter Book loads sphinx-design (cards, tabs, grids: 63 KB of CSS and script) on every page;
+# a page without one of its components (every class it writes starts with "sd-") needs neither.
+_DESIGN_FILES = ("sphinx-design.min.css", "design-tabs.js")
+_DESIGN_CLASS = re.compile(r'class="[^"]*\bsd-')
+
+
+def _drop_unused_design(app, pagename, templatename, context, doctree):
+    if _DESIGN_CLASS.search(context.get("body", "")):
+        return
+    for key in ("css_files", "script_files"):
+        if key in context:
+            context[key] = [
+                f
+                for f in context[key]
+                if Path(getattr(f, "filename", f) or "").name not in _DESIGN_FILES
+            ]
 
 
 # The theme loads Sphinx's search index on every page for its search-as-you-type box; with
@@ -162,4 +180,5 @@ def setup(app):
     app.connect("build-finished", _rewrite_pages)
     # Late priority: run after every other extension has adjusted the page's scripts.
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
+    app.connect("html-page-context", _drop_unused_design, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
