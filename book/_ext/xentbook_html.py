@@ -4,7 +4,9 @@ Besides the duplicated scripts below, it loads book/_static/xentbook-mathjax.js 
 label for every formula) and book/_static/xentbook.css (link contrast in exercise boxes),
 and after the build it drops two scripts no page needs (Font Awesome's, whose icons the
 theme's CSS already draws, and the search index outside the search page), gives the
-bibliography list list items and names the sidebar's expand buttons (see the comments by each).
+bibliography list list items, names the sidebar's expand buttons, cuts Font Awesome's icon
+font down to the icons the site shows, and leaves sphinx-design's stylesheet and script off
+pages that use none of its components (see the comments by each).
 
 The duplicated scripts:
 Sphinx 7 (which Jupyter Book 1 requires) writes every inline ``<script>`` that an
@@ -23,6 +25,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+
+from fontTools import subset
 
 # The theme's CSS already draws every Font Awesome icon with its web fonts; its 1.5 MB
 # script only swaps them for SVGs. Dropping the script keeps the icons and a third of a
@@ -45,6 +49,24 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
             seen.add((filename, attributes))
             unique.append(js)
     context["script_files"] = unique
+
+
+# Jupyter Book loads sphinx-design (cards, tabs, grids: 63 KB of CSS and script) on every page;
+# a page without one of its components (every class it writes starts with "sd-") needs neither.
+_DESIGN_FILES = ("sphinx-design.min.css", "design-tabs.js")
+_DESIGN_CLASS = re.compile(r'class="[^"]*\bsd-')
+
+
+def _drop_unused_design(app, pagename, templatename, context, doctree):
+    if _DESIGN_CLASS.search(context.get("body", "")):
+        return
+    for key in ("css_files", "script_files"):
+        if key in context:
+            context[key] = [
+                f
+                for f in context[key]
+                if Path(getattr(f, "filename", f) or "").name not in _DESIGN_FILES
+            ]
 
 
 # The theme loads Sphinx's search index on every page for its search-as-you-type box; with
@@ -70,6 +92,69 @@ def _name_summary(match: re.Match) -> str:
     return f'{link}{title}{details} aria-label="Sections of {title}">'
 
 
+# Font Awesome (in the theme's stylesheet: 1,900 icon rules, 86 KB; its solid font: 157 KB)
+# draws about 1,400 icons, and the site shows a few dozen. The stylesheet keeps the rules of
+# the icon classes that a page or script names; the font keeps their characters and those the
+# stylesheets use directly (admonition and link icons).
+_THEME_CSS = "_static/styles/pydata-sphinx-theme.css"
+_ICON_FONT = "_static/vendor/fontawesome/webfonts/fa-solid-900.woff2"
+_ICON_RULE = re.compile(r'((?:\.fa-[\w-]+:(?:before|after),?)+)\{content:"([^"]*)"\}')
+_ICON_CLASS = re.compile(r"fa-[a-z0-9-]+")
+_ICON_CHARACTERS = re.compile(r"[\ue000-\uf8ff]|\\([ef][0-9a-f]{3})")
+_CSS_CHARACTER = re.compile(r"\\([0-9a-f]{1,6})\s?|\\(.)|(.)", re.I)
+
+
+def _css_character(content: str) -> int | None:
+    """The one character a stylesheet's ``content`` value names (``\\f002``, ``\\@`` or
+    the character itself); None for any other value."""
+    found = _CSS_CHARACTER.fullmatch(content)
+    if found is None:
+        return None
+    code, escaped, plain = found.groups()
+    return int(code, 16) if code else ord(escaped or plain)
+
+
+def _icon_classes_named(outdir: Path) -> set[str]:
+    """Every ``fa-`` class that a page or one of the site's scripts names."""
+    named = set()
+    for path in [*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")]:
+        if outdir / "lite" not in path.parents and "mathjax" not in path.parts:
+            named |= set(_ICON_CLASS.findall(path.read_text(encoding="utf-8")))
+    return named
+
+
+def _trim_icons(outdir: Path) -> None:
+    css_path, font_path = outdir / _THEME_CSS, outdir / _ICON_FONT
+    if not (css_path.exists() and font_path.exists()):
+        return
+    named = _icon_classes_named(outdir)
+    shown = set()
+
+    def keep_if_named(rule: re.Match) -> str:
+        if named.isdisjoint(_ICON_CLASS.findall(rule.group(1))):
+            return ""
+        shown.add(_css_character(rule.group(2)))
+        return rule.group(0)
+
+    css = _ICON_RULE.sub(keep_if_named, css_path.read_text(encoding="utf-8"))
+    css_path.write_text(css, encoding="utf-8")
+    others = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in (outdir / "_static").rglob("*.css")
+        if "mathjax" not in p.parts and p != css_path
+    )
+    shown |= {
+        ord(found.group(0)) if len(found.group(0)) == 1 else int(found.group(1), 16)
+        for found in _ICON_CHARACTERS.finditer(_ICON_RULE.sub("", css) + others)
+    }
+    options = subset.Options(flavor="woff2", layout_features=["*"])
+    font = subset.load_font(str(font_path), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=shown - {None})
+    subsetter.subset(font)
+    subset.save_font(font, str(font_path), options)
+
+
 def _rewrite_pages(app, exception):
     if exception is not None or app.builder.format != "html":
         return
@@ -85,6 +170,7 @@ def _rewrite_pages(app, exception):
             lighter = _SEARCH_SCRIPTS.sub("", lighter)
         if lighter != text:
             page.write_text(lighter, encoding="utf-8")
+    _trim_icons(outdir)
 
 
 def setup(app):
@@ -94,4 +180,5 @@ def setup(app):
     app.connect("build-finished", _rewrite_pages)
     # Late priority: run after every other extension has adjusted the page's scripts.
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
+    app.connect("html-page-context", _drop_unused_design, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
