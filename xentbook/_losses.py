@@ -765,7 +765,8 @@ class _ClassIndices(_Target):
             # lost to underflow in e^x.
             fast = rows.unshifted(lg.values, block, ax, "logits", out, lowest=0)
             if fast is not None:
-                return self.hard_gradient(t, fast, np.where(t.counted, np.float64(scale), 0), out)
+                factor = np.where(t.counted, np.float64(scale), 0)
+                return self.hard_gradient(block, t, fast, factor, out)
         stats, parts = rows.scan(lg.values, block, ax, "logits", buffer)
         # sigma_a - 1 at the argmax a, without the cancellation of 1 / (1 + s) - 1.
         top_minus_one = -stats.tail / (1 + stats.tail)
@@ -788,15 +789,16 @@ class _ClassIndices(_Target):
             rows.place(g, at_t, g_t, ax)
             np.multiply(g, factor, out=grad[part.index])
 
-    def hard_gradient(self, t: _Targets, fast: rows.Unshifted, factor, out: np.ndarray) -> None:
-        """``factor * w_t (softmax - one_hot(t))`` into ``out``, which holds ``fast.exp``."""
+    def hard_gradient(self, block, t: _Targets, fast: rows.Unshifted, factor, out) -> None:
+        """``factor * w_t (softmax - one_hot(t))`` on ``block``, into ``out``, which holds
+        ``fast.exp``."""
         lg = self.logits
         ax, tail = lg.axis, fast.stats.tail
         k = t.weight * factor  # per row
         k_top = k / (1 + tail)  # k times the softmax at the argmax
         np.multiply(out, (k_top * fast.scale).astype(out.dtype, copy=False), out=out)
         rows.place(out, fast.argmax, k_top, ax)
-        at_t = rows.position(t.index, tuple(slice(None) for _ in out.shape), ax, lg.num_classes)
+        at_t = rows.position(t.index, block.rows, ax, lg.num_classes)
         # At the argmax, sigma - 1 is -s / (1 + s): no cancellation.
         g_t = np.where(t.index == fast.stats.argmax, -k_top * tail, rows.pick(out, at_t, ax) - k)
         rows.place(out, at_t, g_t, ax)
@@ -886,13 +888,19 @@ class _BinaryArguments(NamedTuple):
     pos_weight: np.ndarray | None
     reduction: str
 
+    def tile(self, index: tuple) -> tuple:
+        """``(y, prediction, weight, pos_weight)`` on the tile ``index`` (None stays None)."""
+        return tuple(
+            None if a is None else a[index]
+            for a in (self.target, self.prediction, self.weight, self.pos_weight)
+        )
+
     def elementwise(self, terms) -> np.ndarray:
-        """``terms(y, prediction, weight, pos_weight)`` over every element, block by block."""
-        arrays = (self.target, self.prediction, self.weight, self.pos_weight)
+        """``terms(y, prediction, weight, pos_weight)`` over every element, tile by tile."""
         out = np.empty(self.target.shape, dtype=self.prediction.dtype)
 
         def write(index):
-            out[index] = terms(*(None if a is None else a[index] for a in arrays))
+            out[index] = terms(*self.tile(index))
 
         rows.run_elementwise(write, out.shape, out.itemsize)
         return out[()]
@@ -911,11 +919,8 @@ class _BinaryArguments(NamedTuple):
 
         if self.reduction == "none":
             return self.elementwise(weighted)
-        arrays = (self.target, self.prediction, self.weight, self.pos_weight)
         partials = rows.run_elementwise(
-            lambda index: np.sum(
-                weighted(*(None if a is None else a[index] for a in arrays)), dtype=np.float64
-            ),
+            lambda index: np.sum(weighted(*self.tile(index)), dtype=np.float64),
             self.target.shape,
             dtype.itemsize,
         )
