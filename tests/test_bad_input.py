@@ -100,7 +100,7 @@ CALLS = {
     "log_softmax": ((LOGITS,), {}, {"logits": "logits", "axis": "axis"}),
     "logsumexp": ((LOGITS,), {}, {"x": "logits", "axis": "axis"}),
     "morse_code": ((), {}, {"digits": "flag"}),
-    "morse_duration": ((".-",), {}, {"pattern": "pattern"}),
+    "morse_duration": ((".-",), {}, {"pattern": "pattern", "letter_gap": "flag"}),
     "multiclass_data": (
         (6, 3),
         {"seed": 0},

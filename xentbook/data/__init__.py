@@ -383,6 +383,7 @@ def morse_duration(pattern, *, letter_gap: bool = False):
     >>> print(round(float(p @ units), 2))
     6.08
     """
+    letter_gap = v.check_flag(letter_gap, "letter_gap")
     if isinstance(pattern, str) or not isinstance(pattern, Iterable):
         return _duration(pattern, letter_gap)
     return np.array([_duration(p, letter_gap) for p in pattern], dtype=np.int64)
