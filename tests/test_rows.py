@@ -174,8 +174,8 @@ def test_unshifted_route_agrees_with_scan(case, dtype, monkeypatch):
     x = x.astype(dtype)
     block = next(_rows.blocks(x.shape, 1))
     out = np.empty_like(x)
-    assert (_rows.unshifted(x, block, 1, "logits", out) is not None) == for_loss
-    assert (_rows.unshifted(x, block, 1, "logits", out, lowest=0) is not None) == for_grad
+    assert (_rows.unshifted(x, block, 1, out) is not None) == for_loss
+    assert (_rows.unshifted(x, block, 1, out, lowest=0) is not None) == for_grad
     stats = _rows.stats(x, block, 1, "logits", _rows.scratch(x))
     shifted, _ = _rows.scan(x, block, 1, "logits", _rows.scratch(x))
     np.testing.assert_array_equal(stats.argmax, shifted.argmax)
@@ -191,6 +191,6 @@ def test_unshifted_route_leaves_nan_to_scan():
     x = np.zeros((4, 5))
     x[2, 3] = np.nan
     block = next(_rows.blocks(x.shape, 1))
-    assert _rows.unshifted(x, block, 1, "logits", np.empty_like(x)) is None
+    assert _rows.unshifted(x, block, 1, np.empty_like(x)) is None
     with pytest.raises(ValueError, match=r"`logits` contains NaN \(first at index \(2, 3\)\)"):
         xb.softmax_cross_entropy([0, 0, 0, 0], x)

@@ -763,7 +763,7 @@ class _ClassIndices(_Target):
             out = grad[block.rows]
             # A maximum of at least 0 keeps e^-m <= 1: no softmax entry gains bits it
             # lost to underflow in e^x.
-            fast = rows.unshifted(lg.values, block, ax, "logits", out, lowest=0)
+            fast = rows.unshifted(lg.values, block, ax, out, lowest=0)
             if fast is not None:
                 factor = np.where(t.counted, np.float64(scale), 0)
                 return self.hard_gradient(block, t, fast, factor, out)

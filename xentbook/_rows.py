@@ -21,7 +21,9 @@ row maximum ``m`` (at index ``a``), its exponentials, and
     s = \\sum_{j \\ne a} e^{x_j - m},
 
 the tail sum that ``log1p`` turns into an accurate normaliser. Entries tied with
-an infinite maximum sit at shift 0.
+an infinite maximum sit at shift 0. Where no ``e^x`` of a block can overflow and no
+underflow matters, :func:`stats` and :func:`unshifted` get the same statistics from
+``e^x * e^-m`` instead, without the subtraction broadcast along every row.
 """
 
 from __future__ import annotations
@@ -229,7 +231,7 @@ class Unshifted(NamedTuple):
     argmax: Position
 
 
-def unshifted(x, block: Block, ax: int, name: str, out: np.ndarray, lowest=None):
+def unshifted(x, block: Block, ax: int, out: np.ndarray, lowest=None):
     """The softmax statistics of ``block`` from ``e^x`` itself, written into ``out``.
 
     ``e^(x - m)`` needs a subtraction broadcast along every row, which costs NumPy as
@@ -246,7 +248,7 @@ def unshifted(x, block: Block, ax: int, name: str, out: np.ndarray, lowest=None)
     maximum = pick(chunk, pos, ax)
     highest, floor = _range(x.dtype, x.shape[ax])
     lowest = -highest if lowest is None else lowest
-    # NaN fails both comparisons: scan then names it.
+    # NaN fails both comparisons: scan then raises the error that names it.
     if maximum.size and not (maximum.min() >= lowest and maximum.max() <= highest):
         return None
     exp = np.exp(chunk, out=out)
@@ -263,8 +265,8 @@ def _range(dtype: np.dtype, width: int) -> tuple[float, float]:
     """Where :func:`unshifted` applies to rows of ``width`` entries of ``dtype``.
 
     The highest row maximum keeps every ``e^x``, their sum and ``e^-m`` finite. Entries
-    whose ``e^x`` underflows change a row's total by at most ``width * tiny``, so a
-    total above the floor returned here keeps every bit it would have had.
+    whose ``e^x`` underflows change a row's total by at most ``width * tiny``: less than
+    an eighth of the last bit of a total above the floor returned here.
     """
     info = np.finfo(dtype)
     highest = math.log(info.max) - math.log(width) - 1
@@ -274,7 +276,7 @@ def _range(dtype: np.dtype, width: int) -> tuple[float, float]:
 def stats(x: np.ndarray, block: Block, ax: int, name: str, buffer: np.ndarray) -> RowStats:
     """The :class:`RowStats` of ``block``, by :func:`unshifted` where it applies."""
     if len(block.chunks) == 1:
-        fast = unshifted(x, block, ax, name, _shaped(buffer[0], x[block.rows].shape))
+        fast = unshifted(x, block, ax, _shaped(buffer[0], x[block.rows].shape))
         if fast is not None:
             return fast.stats
     return scan(x, block, ax, name, buffer)[0]
