@@ -624,9 +624,7 @@ class _Target:
         lg = self.logits
         dtype = lg.values.dtype
         shape, ax = lg.values.shape, lg.axis
-        # Only smoothed or probability targets need the shift beside its exponentials.
-        keep_shift = lg.label_smoothing > 0 or isinstance(self, _ClassProbabilities)
-        scratch = lambda: rows.scratch(lg.values, keep_shift)  # noqa: E731
+        scratch = lambda: rows.scratch(lg.values, self.keeps_shift())  # noqa: E731
         if reduction == "none":
             out = np.empty(rows.kept_shape(shape, ax), dtype=dtype)
 
@@ -719,6 +717,10 @@ class _ClassIndices(_Target):
 
     def counts_any(self) -> bool:
         return bool((self.indices != self.ignore_index).any())
+
+    def keeps_shift(self) -> bool:
+        """Whether the losses need the shift beside its exponentials: only to smooth."""
+        return self.logits.label_smoothing > 0
 
     def block_losses(self, block: rows.Block, buffer) -> np.ndarray:
         """``(1 - eps) w_t (-log sigma_t) + eps / C sum_c w_c (-log sigma_c)`` per row."""
@@ -822,6 +824,9 @@ class _ClassProbabilities(_Target):
 
     def counts_any(self) -> bool:
         return False
+
+    def keeps_shift(self) -> bool:
+        return True
 
     def block_losses(self, block: rows.Block, buffer) -> np.ndarray:
         """``sum_c w_c p'_c (-log sigma_c)`` per row."""
