@@ -21,6 +21,7 @@ Without Chromium or playwright the browser tests skip with a hint; with
 from __future__ import annotations
 
 import configparser
+import importlib
 import json
 import math
 import os
@@ -60,7 +61,8 @@ KERNEL_READY_MAX_S = 20.0  # issue 12's bound on this machine, for the median no
 # Pyodide's lzma module is a separate package that the offline carrier does not hold.
 LITE_GAPS = {"book/07_compression.ipynb": "No module named 'lzma'"}
 RUN_ALL_TIMEOUT_MS = 300_000
-CHAPTER_PAGE_MAX_BYTES = 2.5e6  # cold transfer of a chapter page, without JupyterLite
+# Cold transfer of a chapter page, speech data included, without JupyterLite.
+CHAPTER_PAGE_MAX_BYTES = 2.5e6
 # MyST that must never reach a reader: roles, directive fences, glue.
 RAW_MYST = re.compile(r"\{glue[:}]|\{[a-z][\w:-]*\}`|^\s*(```+|:::+)\s*\{[\w:-]+\}", re.M)
 
@@ -176,12 +178,17 @@ def test_site_serves_the_wheel_and_the_checked_pyodide(book_build):
     print(f"\nsite: {site / 1e6:.1f} MB, of which JupyterLite {lite / 1e6:.1f} MB")
 
 
-def test_pyodide_check_fails_on_a_changed_file(tmp_path):
+def _book_extension(name: str):
+    """A module of book/_ext, imported as Sphinx imports it (from that folder)."""
     sys.path.insert(0, str(ROOT / "book" / "_ext"))
     try:
-        import xentbook_lite
+        return importlib.import_module(name)
     finally:
         sys.path.remove(str(ROOT / "book" / "_ext"))
+
+
+def test_pyodide_check_fails_on_a_changed_file(tmp_path):
+    xentbook_lite = _book_extension("xentbook_lite")
     name = next(
         iter(
             json.loads((xentbook_lite.PYODIDE_PINS / "pyodide-lock.json").read_text())[
@@ -194,6 +201,33 @@ def test_pyodide_check_fails_on_a_changed_file(tmp_path):
         xentbook_lite.copy_pyodide(tmp_path, tmp_path / "out")
     assert f"{name}: sha256" in str(info.value)
     assert "pyodide.asm.wasm: missing" in str(info.value)
+
+
+def test_css_purge_drops_only_selectors_that_cannot_match():
+    css = _book_extension("xentbook_css")
+    sheet = (
+        "@font-face{font-family:f;src:url(f.woff2)}"
+        ".used,.unused{color:red}"
+        ".unused .used{color:blue}"
+        ".used:not(.unused),.used:is(.a,.unused){margin:0}"
+        '[data-x="a,b"].used{padding:0}'
+        "@media (min-width:1px){.unused{top:0}.used{top:1px}}"
+        "@media print{.unused{top:0}}"
+        ".bs-tooltip-top .used{left:0}"
+        ".sm\\:used{right:0}"
+    )
+    purged = css.purge(sheet, {"used"})
+    assert purged == (
+        "@font-face{font-family:f;src:url(f.woff2)}"
+        ".used{color:red}"
+        ".used:not(.unused),.used:is(.a,.unused){margin:0}"
+        '[data-x="a,b"].used{padding:0}'
+        "@media (min-width:1px){.used{top:1px}}"
+        ".bs-tooltip-top .used{left:0}"
+        ".sm\\:used{right:0}"
+    )
+    selectors = css.split_selectors(".a:is(.b,.c) .d,[x='1,2'],.e")
+    assert selectors == [".a:is(.b,.c) .d", "[x='1,2']", ".e"]
 
 
 def test_reader_copy_writes_glued_values_and_plain_markdown():
@@ -429,7 +463,7 @@ def test_every_page_in_chromium(book_build):
     report = "\n".join(f"{path}:\n  " + "\n  ".join(p) for path, p in problems.items())
     assert not problems, f"{len(problems)} of {len(pages)} pages have problems:\n{report}"
     assert not left, f"requests left 127.0.0.1 (blocked): {left}"
-    heavy = {p: w[0] for p, w in weights.items() if w[0] > CHAPTER_PAGE_MAX_BYTES}
+    heavy = {p: sum(w) for p, w in weights.items() if sum(w) > CHAPTER_PAGE_MAX_BYTES}
     assert not heavy, f"chapter pages over {CHAPTER_PAGE_MAX_BYTES / 1e6} MB cold: {heavy}"
     assert SCREENSHOT.exists()
 
@@ -452,9 +486,18 @@ _FORMULAS_SHOWN = """
 """
 
 
+_UNSPOKEN = """
+() => Array.from(document.querySelectorAll("mjx-container"))
+  .filter((c) => !c.getAttribute("aria-label")).length
+"""
+
+
 def _toggle_speech_from_the_menu(page) -> list[str]:
-    """Accessibility > Activate, off then on, from a formula's menu: no formula may vanish."""
+    """Accessibility > Activate, off then on, from a formula's menu (which loads on that first
+    right click): no formula may vanish or lose its spoken label."""
     problems = []
+    if any("/ui/menu.js" in url for url, _ in page.transferred):
+        problems.append("MathJax's menu loaded before anyone asked for it")
     formula = page.locator("mjx-container").first
     for _ in range(2):
         formula.scroll_into_view_if_needed()
@@ -465,6 +508,8 @@ def _toggle_speech_from_the_menu(page) -> list[str]:
         page.wait_for_timeout(500)
         if not page.evaluate(_FORMULAS_SHOWN):
             problems.append("formulas vanished after Accessibility > Activate in MathJax's menu")
+        if page.evaluate(_UNSPOKEN):
+            problems.append("formulas lost their spoken label after Accessibility > Activate")
     return problems
 
 

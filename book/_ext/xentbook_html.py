@@ -1,12 +1,14 @@
 """Sphinx extension for the xentbook site's HTML: fixes to what Sphinx and the theme write.
 
-Besides the duplicated scripts below, it loads book/_static/xentbook-mathjax.js (a spoken
-label for every formula) and book/_static/xentbook.css (link contrast in exercise boxes),
-and after the build it drops two scripts no page needs (Font Awesome's, whose icons the
-theme's CSS already draws, and the search index outside the search page), gives the
-bibliography list list items, names the sidebar's expand buttons, cuts Font Awesome's icon
-font down to the icons the site shows, and leaves sphinx-design's stylesheet and script off
-pages that use none of its components (see the comments by each).
+Besides the duplicated scripts below, it loads MathJax in parts through
+book/_static/xentbook-mathjax.js (formulas first, then a spoken label for each, and the menu
+on demand) and book/_static/xentbook.css (link contrast in exercise boxes), and after the
+build it drops two scripts no page needs (Font Awesome's, whose icons the theme's CSS already
+draws, and the search index outside the search page), gives the bibliography list list
+items, names the sidebar's expand buttons, drops the stylesheet rules that can match nothing
+on the site (book/_ext/xentbook_css.py), cuts Font Awesome's icon font down to the icons the
+site shows, and leaves sphinx-design's stylesheet and script off pages that use none of its
+components (see the comments by each).
 
 The duplicated scripts:
 Sphinx 7 (which Jupyter Book 1 requires) writes every inline ``<script>`` that an
@@ -27,6 +29,7 @@ import re
 from pathlib import Path
 
 from fontTools import subset
+from xentbook_css import purge_site
 
 # The theme's CSS already draws every Font Awesome icon with its web fonts; its 1.5 MB
 # script only swaps them for SVGs. Dropping the script keeps the icons and a third of a
@@ -170,13 +173,21 @@ def _rewrite_pages(app, exception):
             lighter = _SEARCH_SCRIPTS.sub("", lighter)
         if lighter != text:
             page.write_text(lighter, encoding="utf-8")
+    purge_site(outdir)
     _trim_icons(outdir)
+
+
+def _load_mathjax_in_parts(app):
+    # sphinx-mathjax-offline points every page at MathJax's all-in-one tex-chtml.js; its
+    # loader alone lets book/_static/xentbook-mathjax.js choose the parts, and when.
+    app.config.mathjax_path = "mathjax/startup.js"
 
 
 def setup(app):
     # After Sphinx's inline MathJax configuration (priority 500), before MathJax itself runs.
     app.add_js_file("xentbook-mathjax.js", priority=501)
     app.add_css_file("xentbook.css")
+    app.connect("builder-inited", _load_mathjax_in_parts)
     app.connect("build-finished", _rewrite_pages)
     # Late priority: run after every other extension has adjusted the page's scripts.
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
