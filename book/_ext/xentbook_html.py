@@ -90,6 +90,12 @@ _NAMELESS_SUMMARY = re.compile(
 )
 
 
+# The primary sidebar's logo and search button sit outside every landmark (axe: region,
+# moderate); the sidebar, which also holds the book's navigation, becomes one.
+_PRIMARY_SIDEBAR = '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">'
+_SIDEBAR_LANDMARK = _PRIMARY_SIDEBAR[:-1] + ' role="complementary" aria-label="Book navigation">'
+
+
 def _name_summary(match: re.Match) -> str:
     link, title, details = match.groups()
     return f'{link}{title}{details} aria-label="Sections of {title}">'
@@ -169,6 +175,7 @@ def _rewrite_pages(app, exception):
         text = page.read_text(encoding="utf-8")
         lighter = _FONTAWESOME_JS.sub("", text).replace(_BIBLIOENTRY, ' role="listitem"')
         lighter = _NAMELESS_SUMMARY.sub(_name_summary, lighter)
+        lighter = lighter.replace(_PRIMARY_SIDEBAR, _SIDEBAR_LANDMARK)
         if not search_as_you_type and page != outdir / "search.html":
             lighter = _SEARCH_SCRIPTS.sub("", lighter)
         if lighter != text:
