@@ -97,6 +97,10 @@ ax : matplotlib Axes, optional
 Returns
 -------
 matplotlib Axes""",
+    # The imports a figure's Examples start with (SciPy's stats docstrings share theirs too).
+    "plot_imports": """\
+>>> import matplotlib.pyplot as plt
+>>> from xentbook import plotting as xp""",
 }
 
 
