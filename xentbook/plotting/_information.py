@@ -85,12 +85,8 @@ def plot_binary_entropy(
         value = float(entropy([prob, 1 - prob], base=base))
         mark(ax, prob, value, f"{label}: {value:.3f} {unit}", COLORS["vermillion"], (8, -4))
     ax.set_xlim(0, 1)
-    ax.set_ylim(0, peak * 1.22)
-    return finish_ax(
-        ax,
-        xlabel="p, the probability of outcome 1",
-        ylabel=f"entropy H ({unit})",
-        legend={"loc": "lower center"},
+    return _finish_entropy(
+        ax, unit, top=peak * 1.22, xlabel="p, the probability of outcome 1", loc="lower center"
     )
 
 
@@ -142,13 +138,7 @@ def plot_entropy_bound(
         label=f"uniform: {log_label}",
     )
     ax.set_xticks(ns)
-    ax.set_ylim(0, None)
-    return finish_ax(
-        ax,
-        xlabel="number of outcomes n",
-        ylabel=f"entropy H ({unit})",
-        legend={"loc": "lower right"},
-    )
+    return _finish_entropy(ax, unit, top=None, xlabel="number of outcomes n", loc="lower right")
 
 
 def plot_running_entropy(
@@ -203,6 +193,12 @@ def plot_running_entropy(
         ylabel=f"average surprisal ({unit})",
         legend={"loc": "upper right", "ncols": 2, "fontsize": 9},
     )
+
+
+def _finish_entropy(ax: Axes, unit: str, *, top: float | None, xlabel: str, loc: str) -> Axes:
+    """The shared frame of the two entropy figures: entropy in ``unit`` from 0 up to ``top``."""
+    ax.set_ylim(0, top)
+    return finish_ax(ax, xlabel=xlabel, ylabel=f"entropy H ({unit})", legend={"loc": loc})
 
 
 def _unit(base: float) -> str:
