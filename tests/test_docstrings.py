@@ -44,10 +44,18 @@ def test_paragraph_takes_the_placeholder_indent_and_the_name():
     )
 
 
-def test_shared_paragraph_reads_the_same_in_each_function():
-    base = _docstrings.PARAGRAPHS["base"]
-    for fn in (xb.surprisal, xb.entropy, xb.cross_entropy, xb.kl_divergence):
-        assert base in inspect.cleandoc(fn.__doc__)
+@pytest.mark.parametrize(
+    ("key", "functions"),
+    [
+        ("base", (xb.surprisal, xb.entropy, xb.cross_entropy, xb.kl_divergence)),
+        ("softmax_cross_entropy_args", (xb.softmax_cross_entropy, xb.softmax_cross_entropy_grad)),
+        ("plot_imports", (xp.plot_log_bound, xp.plot_surprisal, xp.plot_focal_loss)),
+    ],
+)
+def test_shared_paragraph_reads_the_same_in_each_function(key, functions):
+    paragraph = _docstrings.PARAGRAPHS[key]
+    for fn in functions:
+        assert paragraph in inspect.cleandoc(fn.__doc__), fn.__name__
 
 
 def test_unknown_placeholder_fails_at_import():

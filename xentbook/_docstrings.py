@@ -61,6 +61,25 @@ Returns
 -------
 PrefixCode
     The code; symbols with :math:`q_i = 0` have no codeword.""",
+    # Softmax cross-entropy and its gradient
+    "softmax_cross_entropy_args": """\
+target : array_like
+    Either integer class indices, with the shape of ``logits`` without the
+    class axis (a scalar for 1-D ``logits``); or floating class probabilities
+    with the shape of ``logits``, each summing to 1 along ``axis``.
+logits : array_like
+    Unnormalised log-probabilities; ``-inf`` and ``+inf`` are allowed.
+axis : int, optional
+    The class axis of ``logits``. Default -1 (PyTorch uses 1).
+weight : array_like, optional
+    One rescaling weight per class.
+ignore_index : int, optional
+    Index targets equal to this contribute nothing, not even to the mean's
+    denominator. Default -100. Unused for probability targets.
+label_smoothing : float, optional
+    In [0, 1]: mix the target with the uniform distribution, ``eps``.
+reduction : {'mean', 'sum', 'none'}, optional
+    How to combine the per-example losses. Default 'mean'.""",
     # Scoring
     "target_probs": """\
 target : array_like of int
@@ -97,6 +116,10 @@ ax : matplotlib Axes, optional
 Returns
 -------
 matplotlib Axes""",
+    # The imports a figure's Examples start with (SciPy's stats docstrings share theirs too).
+    "plot_imports": """\
+>>> import matplotlib.pyplot as plt
+>>> from xentbook import plotting as xp""",
 }
 
 

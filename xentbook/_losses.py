@@ -31,6 +31,7 @@ import numpy as np
 
 from . import _rows as rows
 from . import _validation as v
+from ._docstrings import fill_docs
 from ._elementwise import neg_p_log_q, sigmoid, smooth
 
 if TYPE_CHECKING:  # numpy.typing costs import time and is only needed by type checkers
@@ -64,23 +65,7 @@ def softmax_cross_entropy(
 
     Parameters
     ----------
-    target : array_like
-        Either integer class indices, with the shape of ``logits`` without the
-        class axis (a scalar for 1-D ``logits``); or floating class probabilities
-        with the shape of ``logits``, each summing to 1 along ``axis``.
-    logits : array_like
-        Unnormalised log-probabilities; ``-inf`` and ``+inf`` are allowed.
-    axis : int, optional
-        The class axis of ``logits``. Default -1 (PyTorch uses 1).
-    weight : array_like, optional
-        One rescaling weight per class.
-    ignore_index : int, optional
-        Index targets equal to this contribute nothing, not even to the mean's
-        denominator. Default -100. Unused for probability targets.
-    label_smoothing : float, optional
-        In [0, 1]: mix the target with the uniform distribution, ``eps``.
-    reduction : {'mean', 'sum', 'none'}, optional
-        How to combine the per-example losses. Default 'mean'.
+    %(softmax_cross_entropy_args)s
 
     Returns
     -------
@@ -179,15 +164,15 @@ def softmax_cross_entropy_grad(
 
     Parameters
     ----------
-    target, logits, axis, weight, ignore_index, label_smoothing, reduction
-        As for :func:`softmax_cross_entropy`. For ``reduction='none'`` the gradient
-        is that of the *sum* of the per-example losses (an upstream gradient of
-        ones), so each example's slice is the gradient of its own loss.
+    %(softmax_cross_entropy_args)s
 
     Returns
     -------
     ndarray
         The gradient, with the shape and dtype of ``logits``, in nats per unit logit.
+        For ``reduction='none'`` it is the gradient of the *sum* of the per-example
+        losses (an upstream gradient of ones), so each example's slice is the
+        gradient of its own loss.
 
     See Also
     --------
@@ -988,3 +973,6 @@ def _reduce(losses, reduction: str, denominator, dtype: np.dtype):
         # Nothing to average over (no examples, all ignored, zero weights): NaN, as PyTorch.
         total = total / denominator if denominator != 0 else np.nan
     return dtype.type(total)
+
+
+fill_docs(globals())

@@ -54,8 +54,7 @@ def plot_reliability_diagram(
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
-    >>> from xentbook import plotting as xp
+    %(plot_imports)s
     >>> probs = [[0.9, 0.1]] * 10
     >>> ax = xp.plot_reliability_diagram([0] * 6 + [1] * 4, probs, bins=10)
     >>> [round(float(bar.get_height()), 2) for bar in ax.patches]
@@ -125,8 +124,7 @@ def plot_expected_scores(p: float, *, ax: Axes | None = None) -> Axes:
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
-    >>> from xentbook import plotting as xp
+    %(plot_imports)s
     >>> ax = xp.plot_expected_scores(0.7)
     >>> log_loss = ax.get_lines()[0]
     >>> q = log_loss.get_xdata()[log_loss.get_ydata().argmin()]
@@ -168,8 +166,7 @@ def plot_focal_loss(gammas=(0.0, 0.5, 1.0, 2.0, 5.0), *, ax: Axes | None = None)
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
-    >>> from xentbook import plotting as xp
+    %(plot_imports)s
     >>> ax = xp.plot_focal_loss((0.0, 2.0))
     >>> [line.get_label() for line in ax.get_lines()]
     ['γ = 0 (cross-entropy)', 'γ = 2']

@@ -31,8 +31,7 @@ def plot_surprisal(*, marks: Mapping[str, float] | None = None, ax: Axes | None 
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
-    >>> from xentbook import plotting as xp
+    %(plot_imports)s
     >>> ax = xp.plot_surprisal(marks={"fair coin": 0.5})
     >>> [line.get_label() for line in ax.get_lines()[:2]]
     ['bits: −log₂ p', 'nats: −ln p']
@@ -67,8 +66,7 @@ def plot_binary_entropy(
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
-    >>> from xentbook import plotting as xp
+    %(plot_imports)s
     >>> ax = xp.plot_binary_entropy(marks={"90/10 coin": 0.1})
     >>> ax.get_ylabel()
     'entropy H (bits)'
@@ -87,12 +85,8 @@ def plot_binary_entropy(
         value = float(entropy([prob, 1 - prob], base=base))
         mark(ax, prob, value, f"{label}: {value:.3f} {unit}", COLORS["vermillion"], (8, -4))
     ax.set_xlim(0, 1)
-    ax.set_ylim(0, peak * 1.22)
-    return finish_ax(
-        ax,
-        xlabel="p, the probability of outcome 1",
-        ylabel=f"entropy H ({unit})",
-        legend={"loc": "lower center"},
+    return _finish_entropy(
+        ax, unit, top=peak * 1.22, xlabel="p, the probability of outcome 1", loc="lower center"
     )
 
 
@@ -113,8 +107,7 @@ def plot_entropy_bound(
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
-    >>> from xentbook import plotting as xp
+    %(plot_imports)s
     >>> ax = xp.plot_entropy_bound({2: [0.5, 1.0], 4: [1.5, 1.9]})
     >>> ax.get_lines()[-1].get_label()
     'uniform: log₂ n'
@@ -145,13 +138,7 @@ def plot_entropy_bound(
         label=f"uniform: {log_label}",
     )
     ax.set_xticks(ns)
-    ax.set_ylim(0, None)
-    return finish_ax(
-        ax,
-        xlabel="number of outcomes n",
-        ylabel=f"entropy H ({unit})",
-        legend={"loc": "lower right"},
-    )
+    return _finish_entropy(ax, unit, top=None, xlabel="number of outcomes n", loc="lower right")
 
 
 def plot_running_entropy(
@@ -177,8 +164,7 @@ def plot_running_entropy(
 
     Examples
     --------
-    >>> import matplotlib.pyplot as plt
-    >>> from xentbook import plotting as xp
+    %(plot_imports)s
     >>> ax = xp.plot_running_entropy([[1, 2, 3, 3], [1, 1, 2, 1]], 1.75)
     >>> len(ax.get_lines())
     3
@@ -207,6 +193,12 @@ def plot_running_entropy(
         ylabel=f"average surprisal ({unit})",
         legend={"loc": "upper right", "ncols": 2, "fontsize": 9},
     )
+
+
+def _finish_entropy(ax: Axes, unit: str, *, top: float | None, xlabel: str, loc: str) -> Axes:
+    """The shared frame of the two entropy figures: entropy in ``unit`` from 0 up to ``top``."""
+    ax.set_ylim(0, top)
+    return finish_ax(ax, xlabel=xlabel, ylabel=f"entropy H ({unit})", legend={"loc": loc})
 
 
 def _unit(base: float) -> str:
