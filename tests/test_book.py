@@ -98,7 +98,7 @@ def test_strict_build_has_no_warnings(book_build):
 @pytest.mark.build
 def test_site_loads_nothing_from_outside(book_build):
     _, html = book_build
-    assert (html / "_static" / "mathjax" / "tex-chtml.js").exists(), "MathJax is not served locally"
+    assert (html / "_static" / "mathjax" / "startup.js").exists(), "MathJax is not served locally"
     for page in _pages(html):
         text = page.read_text(encoding="utf-8")
         for marker in ('src="http', "src='http", 'rel="stylesheet" href="http', "@import"):
