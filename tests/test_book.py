@@ -178,6 +178,19 @@ def test_site_serves_the_wheel_and_the_checked_pyodide(book_build):
     print(f"\nsite: {site / 1e6:.1f} MB, of which JupyterLite {lite / 1e6:.1f} MB")
 
 
+@pytest.mark.build
+def test_stylesheets_are_purged_and_ship_no_stale_source_map(book_build):
+    import pydata_sphinx_theme
+
+    _, html = book_build
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+    shipped = html / "_static" / "styles" / "pydata-sphinx-theme.css"
+    original = theme / "static" / "styles" / "pydata-sphinx-theme.css"
+    print(f"\ntheme stylesheet: {original.stat().st_size} -> {shipped.stat().st_size} bytes")
+    assert shipped.stat().st_size < original.stat().st_size / 2
+    assert not list((html / "_static").rglob("*.css.map"))
+
+
 def _book_extension(name: str):
     """A module of book/_ext, imported as Sphinx imports it (from that folder)."""
     sys.path.insert(0, str(ROOT / "book" / "_ext"))

@@ -97,3 +97,5 @@ def purge_site(outdir: Path) -> None:
         if "mathjax" not in sheet.parts:
             css = sheet.read_text(encoding="utf-8")
             sheet.write_text(purge(css, words), encoding="utf-8")
+            # A source map of the whole sheet would point browsers' tools at rules that are gone.
+            sheet.with_name(sheet.name + ".map").unlink(missing_ok=True)
