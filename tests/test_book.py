@@ -191,6 +191,16 @@ def test_stylesheets_are_purged_and_ship_no_stale_source_map(book_build):
     assert not list((html / "_static").rglob("*.css.map"))
 
 
+@pytest.mark.build
+def test_every_theme_script_shipped_is_loaded_by_a_page(book_build):
+    _, html = book_build
+    pages = "\n".join(p.read_text(encoding="utf-8") for p in _pages(html))
+    scripts = sorted((html / "_static" / "scripts").glob("*.js"))
+    assert scripts
+    unused = [s.name for s in scripts if f"_static/scripts/{s.name}" not in pages]
+    assert not unused, f"shipped, but no page loads them: {unused}"
+
+
 def _book_extension(name: str):
     """A module of book/_ext, imported as Sphinx imports it (from that folder)."""
     sys.path.insert(0, str(ROOT / "book" / "_ext"))

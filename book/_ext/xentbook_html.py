@@ -33,10 +33,11 @@ from xentbook_css import purge_site
 
 # The theme's CSS already draws every Font Awesome icon with its web fonts; its 1.5 MB
 # script only swaps them for SVGs. Dropping the script keeps the icons and a third of a
-# chapter page's weight.
+# chapter page's weight; no page loads it then, so neither it nor its map ships.
 _FONTAWESOME_JS = re.compile(
     r'<script[^>]*src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\s*'
 )
+_FONTAWESOME_FILES = ("_static/scripts/fontawesome.js", "_static/scripts/fontawesome.js.map")
 
 
 def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
@@ -180,6 +181,8 @@ def _rewrite_pages(app, exception):
             lighter = _SEARCH_SCRIPTS.sub("", lighter)
         if lighter != text:
             page.write_text(lighter, encoding="utf-8")
+    for unused in _FONTAWESOME_FILES:
+        (outdir / unused).unlink(missing_ok=True)
     purge_site(outdir)
     _trim_icons(outdir)
 
