@@ -28,7 +28,8 @@ _NESTED = ("media", "supports")
 
 
 def words_named(outdir: Path) -> set[str]:
-    """Every word of every page and every script the pages load (outside JupyterLite)."""
+    """Every word of every page and of every script in ``_static``, outside JupyterLite: a
+    class that none of them names can be on no element."""
     words = set()
     for path in [*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")]:
         if outdir / "lite" not in path.parents:
@@ -81,7 +82,10 @@ def _kept(rules, words: set[str]) -> list[str]:
             if live:
                 kept.append(",".join(live) + "{" + tinycss2.serialize(rule.content) + "}")
         elif rule.type == "at-rule" and rule.lower_at_keyword in _NESTED and rule.content:
-            inner = _kept(tinycss2.parse_rule_list(rule.content, True, True), words)
+            nested = tinycss2.parse_rule_list(
+                rule.content, skip_comments=True, skip_whitespace=True
+            )
+            inner = _kept(nested, words)
             if inner:
                 prelude = tinycss2.serialize(rule.prelude)
                 kept.append(f"@{rule.at_keyword}{prelude}{{{''.join(inner)}}}")
