@@ -492,8 +492,7 @@ def binary_cross_entropy_with_logits_grad(
     scale = args.prediction.dtype.type(max(size, 1)) if args.reduction == "mean" else None
 
     def gradient(ya, xa, w, pw):
-        pos = ya if pw is None else ya * pw
-        grad = (1 - ya) * sigmoid(xa) - pos * sigmoid(-xa)
+        grad = (1 - ya) * sigmoid(xa) - _positive_coefficient(ya, pw) * sigmoid(-xa)
         if w is not None:
             grad = grad * w
         return grad if scale is None else grad / scale
@@ -947,8 +946,13 @@ def _probability_terms(y, y_hat, _):
 
 
 def _logit_terms(y, logits, pos_weight):
-    pos = y if pos_weight is None else y * pos_weight
+    pos = _positive_coefficient(y, pos_weight)
     return _times(pos, np.logaddexp(0, -logits)) + _times(1 - y, np.logaddexp(0, logits))
+
+
+def _positive_coefficient(y, pos_weight):
+    """The coefficient of the positive class's term: ``y``, scaled by ``pos_weight`` if given."""
+    return y if pos_weight is None else y * pos_weight
 
 
 def _times(coefficient, value):
