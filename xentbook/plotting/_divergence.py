@@ -182,7 +182,9 @@ def plot_kl_asymmetry(p: float, *, ax: Axes | None = None) -> Axes:
     Parameters
     ----------
     p : float
-        Probability of outcome 1 under the fixed distribution P, strictly inside (0, 1).
+        Probability of outcome 1 under the fixed coin P = Bernoulli(p), strictly
+        inside (0, 1). P is the truth in the solid curve and the model in the
+        dashed one; the dotted line marks q = p, where both are 0.
     %(ax)s
 
     Examples
