@@ -155,17 +155,13 @@ def log_softmax(logits: npt.ArrayLike, *, axis: int = -1):
     >>> xb.log_softmax([0.0, float("-inf")])
     array([  0., -inf])
     """
-    arr, ax, scalar = _one_axis(logits, "logits", axis)
-    out = np.empty(arr.shape, dtype=arr.dtype)
 
-    def work(block, buffer):
-        stats, parts = rows.scan(arr, block, ax, "logits", buffer, keep_shift=True)
+    def fill(out, stats, parts, ax):
         tail = np.log1p(stats.tail)
         for part in parts:
             np.subtract(part.shift, tail, out=out[part.index])
 
-    rows.run(work, arr.shape, ax, lambda: rows.scratch(arr, keep_shift=True), arr.itemsize)
-    return out.reshape(()) if scalar else out
+    return _map_rows(fill, logits, axis, keep_shift=True)
 
 
 def softmax(logits: npt.ArrayLike, *, axis: int = -1):
@@ -216,16 +212,29 @@ def softmax(logits: npt.ArrayLike, *, axis: int = -1):
     array([[1. , 0. ],
            [0.5, 0.5]])
     """
-    arr, ax, scalar = _one_axis(logits, "logits", axis)
-    out = np.empty(arr.shape, dtype=arr.dtype)
 
-    def work(block, buffer):
-        stats, parts = rows.scan(arr, block, ax, "logits", buffer)
+    def fill(out, stats, parts, ax):
         for part in parts:
             rows.place(part.exp, part.argmax, 1, ax)
             np.divide(part.exp, 1 + stats.tail, out=out[part.index])
 
-    rows.run(work, arr.shape, ax, lambda: rows.scratch(arr), arr.itemsize)
+    return _map_rows(fill, logits, axis)
+
+
+def _map_rows(fill, logits, axis: int, *, keep_shift: bool = False):
+    """An array shaped like ``logits``, written block by block by ``fill``.
+
+    ``fill(out, stats, parts, ax)`` gets each block's row statistics and parts from
+    :func:`xentbook._rows.scan` and writes the block's entries of ``out``.
+    """
+    arr, ax, scalar = _one_axis(logits, "logits", axis)
+    out = np.empty(arr.shape, dtype=arr.dtype)
+
+    def work(block, buffer):
+        stats, parts = rows.scan(arr, block, ax, "logits", buffer, keep_shift=keep_shift)
+        fill(out, stats, parts, ax)
+
+    rows.run(work, arr.shape, ax, lambda: rows.scratch(arr, keep_shift=keep_shift), arr.itemsize)
     return out.reshape(()) if scalar else out
 
 
