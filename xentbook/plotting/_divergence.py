@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from .. import cross_entropy, entropy, kl_divergence
 from .._docstrings import fill_docs
 from .._elementwise import neg_p_log_p, neg_p_log_q
-from ._style import COLORS, annotate, color, finish_ax, get_ax, linestyle
+from ._style import COLORS, annotate, color, finish_ax, get_ax, linestyle, plot_curves
 
 __all__ = [
     "plot_cross_entropy_vs_kl",
@@ -296,15 +296,7 @@ def plot_mode_fits(
         alpha=0.7,
         label="P (bimodal target)",
     )
-    for i, (label, q) in enumerate(fits.items()):
-        ax.plot(
-            xa,
-            np.asarray(q, dtype=float),
-            color=color(i + 1),
-            linestyle=linestyle(i + 1),
-            linewidth=2,
-            label=label,
-        )
+    plot_curves(ax, xa, fits, first=1)
     return finish_ax(
         ax,
         xlabel="outcome x",

@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 
 from .. import entropy, sigmoid, smooth_labels, surprisal
 from .._docstrings import fill_docs
-from ._style import COLORS, color, finish_ax, get_ax, linestyle
+from ._style import COLORS, color, finish_ax, get_ax, linestyle, plot_curves
 
 __all__ = [
     "plot_clipping_effects",
@@ -318,15 +318,7 @@ def plot_clipping_effects(
     """
     ax = get_ax(ax)
     x = np.asarray(y_hat, dtype=float)
-    for i, (name, c) in enumerate(curves.items()):
-        ax.plot(
-            x,
-            np.asarray(c, dtype=float),
-            color=color(i),
-            linestyle=linestyle(i),
-            linewidth=2.6 - 0.5 * i,
-            label=name,
-        )
+    plot_curves(ax, x, curves, linewidth=2.6, taper=0.5)
     ax.set_xscale("log")
     ax.set_xlim(x.min(), x.max())
     # At most about seven decade ticks, evenly spaced, ending at 10^0.

@@ -10,10 +10,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import matplotlib.pyplot as plt
+import numpy as np
+import numpy.typing as npt
 from matplotlib.axes import Axes
 
-# Re-exported by xentbook.plotting. The helpers below them (linestyle, annotate,
-# mark) serve the figure modules and are not public.
+# Re-exported by xentbook.plotting. The helpers below them (linestyle, plot_curves,
+# annotate, mark) serve the figure modules and are not public.
 __all__ = ["COLORS", "LINESTYLES", "color", "finish_ax", "get_ax"]
 
 # Okabe & Ito (2008), "Color Universal Design".
@@ -147,6 +149,31 @@ def color(i: int) -> str:
 def linestyle(i: int) -> str:
     """The i-th of the shared line styles, repeating after four: the partner of ``color(i)``."""
     return LINESTYLES[i % len(LINESTYLES)]
+
+
+def plot_curves(
+    ax: Axes,
+    x: np.ndarray,
+    curves: Mapping[str, npt.ArrayLike],
+    *,
+    first: int = 0,
+    linewidth: float = 2.0,
+    taper: float = 0.0,
+):
+    """One labelled line per named curve over ``x``, in the house colours from ``first``.
+
+    Each later curve is drawn ``taper`` points thinner, so that a curve lying on an
+    earlier one leaves the earlier one visible at its edges.
+    """
+    for i, (label, y) in enumerate(curves.items()):
+        ax.plot(
+            x,
+            np.asarray(y, dtype=float),
+            color=color(first + i),
+            linestyle=linestyle(first + i),
+            linewidth=linewidth - taper * i,
+            label=label,
+        )
 
 
 def annotate(ax: Axes, text: str, xy: tuple[float, float], offset: tuple[float, float], **options):
