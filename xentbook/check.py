@@ -69,13 +69,6 @@ _ZERO_TERMS = (
     "NaN where a zero probability occurs: np.log(0) is -inf and 0 * -inf is NaN. "
     "By convention 0 * log 0 = 0: leave the zero terms out of the sum."
 )
-_PAIR_NO_WARNING = (
-    "keep only the outcomes with p_i > 0, and return inf at once if one of them has "
-    "q_i = 0, so that the log never sees 0."
-)
-_PAIR_EPSILON_FIX = (
-    "Leave out the terms with p_i = 0, and let a zero q_i for an outcome that happens give +inf."
-)
 
 
 @dataclass(frozen=True)
@@ -291,25 +284,17 @@ def cross_entropy(fn: Callable) -> bool:
             first and the model q second: H(p, q) = -sum p_i log q_i.
     False
     """
-    spec = _Spec(
+    spec = _pair_spec(
         "cross_entropy",
-        ("p", "q"),
         lambda p, q: xb.cross_entropy(p, q),
-        _pair_cases(),
         (
-            *_PAIR_DIAGNOSES,
             _same_as(lambda p, q: xb.kl_divergence(p, q), "KL(p ‖ q); cross-entropy is H(p) + KL"),
             _same_as(lambda p, q: xb.entropy(p), "the entropy H(p): the model q was left out"),
         ),
-        no_warning=_PAIR_NO_WARNING,
-        zero=_ZERO_TERMS,
         order="The truth p comes first and the model q second: H(p, q) = -sum p_i log q_i.",
         terms="-p_i log q_i",
-        epsilon=_Epsilon(
-            lambda args, eps: -np.sum(args[0] * np.log(args[1] + eps)),
-            "-sum p_i log(q_i + eps)",
-            _PAIR_EPSILON_FIX,
-        ),
+        with_epsilon=lambda p, q, eps: -np.sum(p * np.log(q + eps)),
+        epsilon_formula="-sum p_i log(q_i + eps)",
     )
     return _run(spec, fn)
 
@@ -345,27 +330,19 @@ def kl_divergence(fn: Callable) -> bool:
             convention 0 * log 0 = 0: leave the zero terms out of the sum.
     False
     """
-    spec = _Spec(
+    spec = _pair_spec(
         "kl_divergence",
-        ("p", "q"),
         lambda p, q: xb.kl_divergence(p, q),
-        _pair_cases(),
         (
-            *_PAIR_DIAGNOSES,
             _same_as(
                 lambda p, q: xb.cross_entropy(p, q),
                 "the cross-entropy H(p, q); KL(p ‖ q) = H(p, q) - H(p) = sum p_i log(p_i / q_i)",
             ),
         ),
-        no_warning=_PAIR_NO_WARNING,
-        zero=_ZERO_TERMS,
         order="KL(p ‖ q) = sum p_i log(p_i / q_i) weights by the truth p, the first.",
         terms="p_i log(p_i / q_i)",
-        epsilon=_Epsilon(
-            lambda args, eps: np.sum(args[0] * np.log((args[0] + eps) / (args[1] + eps))),
-            "sum p_i log((p_i + eps) / (q_i + eps))",
-            _PAIR_EPSILON_FIX,
-        ),
+        with_epsilon=lambda p, q, eps: np.sum(p * np.log((p + eps) / (q + eps))),
+        epsilon_formula="sum p_i log((p_i + eps) / (q_i + eps))",
     )
     return _run(spec, fn)
 
@@ -611,6 +588,37 @@ def _pair_cases() -> list[_Case]:
         _Case("a model that matches a one-hot truth", (_arr(1.0, 0.0), _arr(1.0, 0.0))),
         *(_Case("random distributions", (p, q)) for p, q in zip(ps, qs, strict=True)),
     ]
+
+
+def _pair_spec(
+    name, reference, confusions, *, order, terms, with_epsilon, epsilon_formula
+) -> _Spec:
+    """The spec of a check of a function of a truth p and a model q (cross-entropy, KL).
+
+    Both share the cases, the mistakes looked for (``confusions`` add the other
+    quantities this one is mistaken for) and the advice on zeros; ``with_epsilon(p,
+    q, eps)`` is the formula with ``eps`` inside the log.
+    """
+    return _Spec(
+        name,
+        ("p", "q"),
+        reference,
+        _pair_cases(),
+        (*_PAIR_DIAGNOSES, *confusions),
+        no_warning=(
+            "keep only the outcomes with p_i > 0, and return inf at once if one of them has "
+            "q_i = 0, so that the log never sees 0."
+        ),
+        zero=_ZERO_TERMS,
+        order=order,
+        terms=terms,
+        epsilon=_Epsilon(
+            lambda args, eps: with_epsilon(*args, eps),
+            epsilon_formula,
+            "Leave out the terms with p_i = 0, and let a zero q_i for an outcome that happens "
+            "give +inf.",
+        ),
+    )
 
 
 def _logit_cases() -> list[_Case]:
