@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from xentbook import plotting as xp
-from xentbook.plotting._style import annotate, linestyle
+from xentbook.plotting._style import annotate, linestyle, plot_curves
 
 
 def _labelled_ax():
@@ -52,3 +52,14 @@ def test_annotations_use_small_type_in_offset_points_unless_told_otherwise():
     assert small.get_fontsize() == 9
     assert large.get_fontsize() == 12
     assert small.get_anncoords() == "offset points"
+
+
+def test_plot_curves_draws_each_named_curve_in_the_house_style_from_first():
+    ax = xp.get_ax()
+    plot_curves(ax, [0, 1, 2], {"a": [1, 2, 3], "b": [3, 2, 1]}, first=1, linewidth=2.5, taper=0.5)
+    a, b = ax.get_lines()
+    assert [a.get_label(), b.get_label()] == ["a", "b"]
+    assert [a.get_color(), b.get_color()] == [xp.color(1), xp.color(2)]
+    assert [a.get_linestyle(), b.get_linestyle()] == [linestyle(1), linestyle(2)]
+    assert [a.get_linewidth(), b.get_linewidth()] == [2.5, 2.0]
+    assert list(b.get_ydata()) == [3.0, 2.0, 1.0]
