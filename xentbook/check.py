@@ -596,8 +596,8 @@ def _pair_spec(
     """The spec of a check of a function of a truth p and a model q (cross-entropy, KL).
 
     Both share the cases, the mistakes looked for (``confusions`` add the other
-    quantities this one is mistaken for) and the advice on zeros; ``with_epsilon(p,
-    q, eps)`` is the formula with ``eps`` inside the log.
+    quantities this one is mistaken for) and the advice on zeros.
+    ``with_epsilon(p, q, eps)`` is the formula with ``eps`` inside the log.
     """
     return _Spec(
         name,
