@@ -27,14 +27,15 @@ _RUNTIME_PREFIXES = ("bs-",)
 _NESTED = ("media", "supports")
 
 
-def words_named(outdir: Path) -> set[str]:
-    """Every word of every page and of every script in ``_static``, outside JupyterLite: a
-    class that none of them names can be on no element."""
-    words = set()
-    for path in [*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")]:
-        if outdir / "lite" not in path.parents:
-            words |= set(_WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
-    return words
+def site_texts(outdir: Path) -> dict[Path, str]:
+    """The text of every page and of every script in ``_static``, outside JupyterLite: all
+    that can name a class on the site."""
+    paths = [*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")]
+    return {
+        path: path.read_text(encoding="utf-8", errors="replace")
+        for path in paths
+        if outdir / "lite" not in path.parents
+    }
 
 
 def _depths(text: str) -> list[int]:
@@ -94,9 +95,12 @@ def _kept(rules, words: set[str]) -> list[str]:
     return kept
 
 
-def purge_site(outdir: Path) -> None:
-    """Purge every stylesheet of the site's pages (MathJax and JupyterLite have their own)."""
-    words = words_named(outdir)
+def purge_site(outdir: Path, texts: dict[Path, str]) -> None:
+    """Purge every stylesheet of the site's pages (MathJax and JupyterLite have their own).
+
+    ``texts`` are :func:`site_texts`: a class that none of them names is on no element.
+    """
+    words = {word for text in texts.values() for word in _WORD.findall(text)}
     for sheet in (outdir / "_static").rglob("*.css"):
         if "mathjax" not in sheet.parts:
             css = sheet.read_text(encoding="utf-8")

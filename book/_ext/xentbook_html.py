@@ -29,7 +29,7 @@ import re
 from pathlib import Path
 
 from fontTools import subset
-from xentbook_css import purge_site
+from xentbook_css import purge_site, site_texts
 
 # The theme's CSS already draws every Font Awesome icon with its web fonts; its 1.5 MB
 # script only swaps them for SVGs. Dropping the script keeps the icons and a third of a
@@ -124,20 +124,21 @@ def _css_character(content: str) -> int | None:
     return int(code, 16) if code else ord(escaped or plain)
 
 
-def _icon_classes_named(outdir: Path) -> set[str]:
-    """Every ``fa-`` class that a page or one of the site's scripts names."""
-    named = set()
-    for path in [*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")]:
-        if outdir / "lite" not in path.parents and "mathjax" not in path.parts:
-            named |= set(_ICON_CLASS.findall(path.read_text(encoding="utf-8")))
-    return named
+def _icon_classes_named(texts: dict[Path, str]) -> set[str]:
+    """Every ``fa-`` class that a page or one of the site's scripts (not MathJax's) names."""
+    return {
+        found
+        for path, text in texts.items()
+        if "mathjax" not in path.parts
+        for found in _ICON_CLASS.findall(text)
+    }
 
 
-def _trim_icons(outdir: Path) -> None:
+def _trim_icons(outdir: Path, texts: dict[Path, str]) -> None:
     css_path, font_path = outdir / _THEME_CSS, outdir / _ICON_FONT
     if not (css_path.exists() and font_path.exists()):
         return
-    named = _icon_classes_named(outdir)
+    named = _icon_classes_named(texts)
     shown = set()
 
     def keep_if_named(rule: re.Match) -> str:
@@ -183,8 +184,10 @@ def _rewrite_pages(app, exception):
             page.write_text(lighter, encoding="utf-8")
     for unused in _FONTAWESOME_FILES:
         (outdir / unused).unlink(missing_ok=True)
-    purge_site(outdir)
-    _trim_icons(outdir)
+    # Read once, after the pages' rewrite: the words that decide what CSS and icons stay.
+    texts = site_texts(outdir)
+    purge_site(outdir, texts)
+    _trim_icons(outdir, texts)
 
 
 def _load_mathjax_in_parts(app):
