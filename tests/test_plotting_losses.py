@@ -35,6 +35,35 @@ def test_training_curve_draws_losses_and_floor():
     assert "nats" in ax.get_ylabel()
 
 
+def test_training_curve_draws_no_reference_line_unless_asked():
+    losses = np.linspace(2.0, 1.5, 11)
+    ax = xp.plot_training_curve(losses)
+    assert len(ax.get_lines()) == 1  # no chapter's reference level imposed on another
+    assert ax.get_ylim() == pytest.approx((0, 2.2))
+    ax = xp.plot_training_curve(losses, baseline=math.log(2), baseline_label="coin flip")
+    baseline = ax.get_lines()[1]
+    assert baseline.get_ydata()[0] == math.log(2)
+    assert baseline.get_label() == "coin flip"
+
+
+def test_training_curve_on_a_log_axis_spans_curve_and_floor_in_plain_numbers():
+    losses = 2.37 + 1.93 * np.exp(-np.arange(300) / 30)
+    ax = xp.plot_training_curve(losses, floor=2.3, yscale="log")
+    low, high = ax.get_ylim()
+    assert ax.get_yscale() == "log"
+    assert 0 < low < 2.3
+    assert high > losses.max()
+    assert high / low < 3  # the axis spans the curve, not the decades below it
+    ax.figure.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels(minor=True) if t.get_text()]
+    assert {"2.5", "3", "4"} <= set(labels)
+
+
+def test_training_curve_rejects_an_unknown_scale():
+    with pytest.raises(ValueError, match="`yscale`"):
+        xp.plot_training_curve([0.7, 0.5], yscale="symlog")
+
+
 def test_every_function_draws_on_a_given_ax():
     m = np.linspace(0, 10, 11)
     calls = [

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import numpy.typing as npt
 from matplotlib.axes import Axes
+from matplotlib.ticker import LogFormatter, LogLocator
 
 from .. import entropy, sigmoid, smooth_labels, surprisal
 from .._docstrings import fill_docs
@@ -74,50 +75,89 @@ def plot_training_curve(
     *,
     floor: float | None = None,
     floor_label: str = "best possible",
+    baseline: float | None = None,
+    baseline_label: str = "baseline",
+    yscale: str = "linear",
     ax: Axes | None = None,
 ) -> Axes:
     """Mean training cross-entropy after each gradient step.
+
+    Nothing but the curve is drawn unless asked for: each chapter names its own
+    reference levels and picks the scale that shows its curve.
 
     Parameters
     ----------
     losses : array_like
         The loss before training and after each step, in nats.
     floor : float, optional
-        A reference level (for instance the loss of the Bayes-optimal model), drawn
-        as a dotted line.
+        A level the loss can approach but not pass (for instance the loss of the
+        Bayes-optimal model), drawn as a dotted line.
     floor_label : str, optional
-        Legend entry of the reference line.
+        Legend entry of the floor.
+    baseline : float, optional
+        The loss of a guess made without training (ln 2 for a coin flip between two
+        classes), drawn as a dashed line.
+    baseline_label : str, optional
+        Legend entry of the baseline.
+    yscale : {'linear', 'log'}, optional
+        'linear' (the default) starts the loss axis at 0, its least possible value;
+        'log' spreads out a curve whose drop is small next to its level, the axis
+        spanning only the curve and the lines drawn.
     %(ax)s
 
     Examples
     --------
-    A logistic regression trained for 50 steps, against the loss of the true model:
+    A logistic regression trained for 50 steps, against a coin-flip guess and the loss
+    of the true model:
 
     >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
     >>> import xentbook as xb
     >>> from xentbook import plotting as xp
     >>> X, y = xb.two_class_data(200, seed=0)
     >>> fit = xb.fit_logistic_regression(X, y, steps=50)
-    >>> ax = xp.plot_training_curve(fit.losses, floor=0.2, floor_label="true model")
-    >>> ax.get_xlabel(), len(ax.get_lines())
-    ('gradient step', 3)
+    >>> ax = xp.plot_training_curve(
+    ...     fit.losses, floor=0.2, floor_label="true model", baseline=np.log(2)
+    ... )
+    >>> ax.get_xlabel(), len(ax.get_lines()), float(ax.get_ylim()[0])
+    ('gradient step', 3, 0.0)
     >>> plt.close(ax.figure)
     """
+    if yscale not in ("linear", "log"):
+        raise ValueError(f"`yscale` must be 'linear' or 'log'; got {yscale!r}.")
     ax = get_ax(ax)
     losses = np.asarray(losses, dtype=float)
     ax.plot(np.arange(losses.size), losses, color=color(0), linewidth=2, label="training loss")
-    ax.axhline(
-        np.log(2),
-        color=COLORS["black"],
-        linewidth=0.8,
-        linestyle="--",
-        label="ln 2: a coin-flip guess",
-    )
+    levels = [losses.min(), losses.max()]
+    if baseline is not None:
+        ax.axhline(
+            baseline, color=COLORS["black"], linewidth=0.8, linestyle="--", label=baseline_label
+        )
+        levels.append(baseline)
     if floor is not None:
         ax.axhline(floor, color=color(2), linewidth=1.2, linestyle=":", label=floor_label)
+        levels.append(floor)
     ax.set_xlim(0, losses.size - 1)
-    ax.set_ylim(0, max(np.log(2), losses.max()) * 1.1)
-    return finish_ax(ax, xlabel="gradient step", ylabel="mean cross-entropy (nats)")
+    if yscale == "linear":
+        ax.set_ylim(0, max(levels) * 1.1)
+        return finish_ax(ax, xlabel="gradient step", ylabel="mean cross-entropy (nats)")
+    # A tenth of the span in log space on each side, as a linear axis's margin would give.
+    low, high = np.log10(min(levels)), np.log10(max(levels))
+    pad = 0.1 * (high - low)
+    ax.set_yscale("log")
+    ax.set_ylim(10 ** (low - pad), 10 ** (high + pad))
+    finish_ax(ax, xlabel="gradient step", ylabel="mean cross-entropy (nats)")
+    decades = high - low + 2 * pad
+    if decades < 1:
+        # Within a decade a log axis has at most one labelled tick: label plain numbers
+        # (2.5, 3, 3.5) instead, each with a grid line.
+        ax.yaxis.set_minor_locator(
+            LogLocator(subs=np.arange(1.0, 10.0, 0.5 if decades < 0.5 else 1))
+        )
+        for set_formatter in (ax.yaxis.set_major_formatter, ax.yaxis.set_minor_formatter):
+            set_formatter(LogFormatter(minor_thresholds=(1, 1)))
+        ax.grid(True, which="minor", axis="y", color="#dddddd", linewidth=0.6)
+    return ax
 
 
 def plot_decision_boundary(
