@@ -93,7 +93,7 @@ def plot_reliability_diagram(
     )
     tops = zip(edges[:-1][filled], curve.accuracy[filled], curve.count[filled], strict=True)
     for left, acc, n in tops:
-        ax.text(left + width / 2, acc + 0.01, str(int(n)), ha="center", va="bottom", fontsize=7)
+        ax.text(left + width / 2, acc + 0.01, str(int(n)), ha="center", va="bottom", fontsize=9)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.08)
     ax.set_aspect("equal")
@@ -103,7 +103,7 @@ def plot_reliability_diagram(
         ylabel="accuracy (fraction right)",
         legend=False,
     )
-    ax.legend(handles=[bars, dots, diagonal], frameon=False, loc="upper left", fontsize=8)
+    ax.legend(handles=[bars, dots, diagonal], frameon=False, loc="upper left", fontsize=9)
     return ax
 
 
