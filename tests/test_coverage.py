@@ -152,3 +152,50 @@ def test_problem_sets_follow_the_convention():
             assert label, f"a problem of chapter {chapter.number} has no prob-NN-k label"
             assert label[1].startswith(f"prob-{chapter.number:02d}-"), label[1]
             assert any(t.startswith("objective-") for t in ts), label[1]
+
+
+_KIND_WORDS = {
+    "kind-practice": "practice",
+    "kind-exam": "exam-style",
+    "kind-computational": "computational",
+}
+_KIND_LINE = re.compile(
+    r"^\*(?P<stars>★{1,3}) · (?P<kind>practice|exam-style|computational) · "
+    r"objectives? (?P<objectives>\d+\.\d+(?:, \d+\.\d+)*)\*$",
+    re.M,
+)
+
+
+def test_problem_sets_share_one_style():
+    """Every set reads alike: its title, and under each title a line that agrees with its tags."""
+    for chapter in chapters(ROOT):
+        for notebook in chapter.problem_sets:
+            nb = json.loads(notebook.read_text(encoding="utf-8"))
+            head = "".join(nb["cells"][0]["source"])
+            assert head.startswith(f"(problems-{chapter.number:02d})=\n# Problems: "), notebook.name
+            for cell in nb["cells"]:
+                tags = cell.get("metadata", {}).get("tags", [])
+                if "exercise" not in tags:
+                    continue
+                text = "".join(cell["source"])
+                title = text.splitlines()[0]
+                assert "★" not in title, f"{notebook.name}: stars belong in the kind line: {title}"
+                line = _KIND_LINE.search(text)
+                assert line, f"{notebook.name}: no kind line under {title}"
+                assert f"difficulty-{len(line['stars'])}" in tags, title
+                kind = next(t for t in tags if t.startswith("kind-"))
+                assert _KIND_WORDS[kind] == line["kind"], title
+                listed = {f"objective-{o}" for o in line["objectives"].split(", ")}
+                assert listed == {t for t in tags if t.startswith("objective-")}, title
+
+
+def test_every_chapter_bullets_its_objectives():
+    for chapter in chapters(ROOT):
+        text = next(
+            "".join(cell["source"])
+            for cell in json.loads(chapter.notebook.read_text(encoding="utf-8"))["cells"]
+            if "Learning objectives" in "".join(cell["source"])
+        )
+        block = text.split("Learning objectives", 1)[1].split("\n:::", 1)[0]
+        assert not re.search(r"^\d+[.)] ", block, flags=re.M), chapter.notebook.name
+        assert re.search(r"^- ", block, flags=re.M), chapter.notebook.name

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
 from tools._book import chapters
-from tools.exam_bank import TYPES, bank_files, load, objectives_of, to_markdown, validate
+from tools.exam_bank import (
+    TYPES,
+    bank_files,
+    load,
+    objectives_of,
+    to_markdown,
+    validate,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,8 +29,11 @@ GOOD = {
     "choices": ["this one", "that one"],
     "answer": "A: this one.",
     "points": 2,
+    "correct": "A",
     "_file": "ch01.yml",
 }
+NUMERIC = {**GOOD, "type": "numeric", "answer": "2 bits", "value": 2, "tolerance": 0.01}
+del NUMERIC["choices"], NUMERIC["correct"]
 OBJECTIVES = {1: ["say why", "compute it"], 2: ["define it"]}
 
 
@@ -49,10 +60,31 @@ def test_a_good_question_passes():
         ({"id": "ch02-q1"}, "the id must be ch01-qK"),
         ({"_file": "ch02.yml"}, "belongs in ch01.yml"),
         ({"hint": "psst"}, "unknown field `hint`"),
+        ({"correct": "C"}, "needs `correct`"),
+        ({"correct": 1}, "needs `correct`"),
+        ({"value": 1.0}, "only a numeric question has `value`"),
+        ({"answer": "The second choice. It is."}, "by its letter"),
+        ({"answer": "The third: it is."}, "by its letter"),
+        ({"answer": "B: that one."}, "must start with its letter, A"),
     ],
 )
 def test_each_schema_rule_catches_its_mistake(change, complaint):
     errors = validate([{**GOOD, **change}], OBJECTIVES)
+    assert any(complaint in e for e in errors), errors
+
+
+@pytest.mark.parametrize(
+    ("change", "complaint"),
+    [
+        ({"value": "two"}, "needs `value`"),
+        ({"tolerance": -0.1}, "needs `tolerance`"),
+        ({"tolerance": "1e-05"}, "needs `tolerance`"),  # PyYAML reads 1e-05 as a string
+        ({"correct": "A"}, "only an mcq has `correct`"),
+    ],
+)
+def test_each_numeric_rule_catches_its_mistake(change, complaint):
+    assert validate([NUMERIC], OBJECTIVES) == []
+    errors = validate([{**NUMERIC, **change}], OBJECTIVES)
     assert any(complaint in e for e in errors), errors
 
 
@@ -74,7 +106,9 @@ def test_markdown_groups_by_chapter_and_shows_choices(tmp_path):
     assert "## Chapter 1" in text
     assert "### ch01-q1 (mcq, 2 points)" in text
     assert "- **B.** that one" in text
+    assert "**Key.** A" in text
     assert "**Answer.** A: this one." in text
+    assert "**Key.** 2 ± 0.01" in to_markdown([NUMERIC], tmp_path)
 
 
 # --- the real bank --------------------------------------------------------------------------
@@ -105,3 +139,10 @@ def test_the_bank_lives_outside_the_book():
     assert all("book" not in f.relative_to(ROOT).parts for f in files)
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     assert "instructor" in config["exclude_patterns"]
+
+
+def test_every_numeric_key_is_the_value_its_model_answer_gives(bank):
+    for q in (q for q in bank if q["type"] == "numeric"):
+        numbers = [float(n) for n in re.findall(r"(?<![\w.])\d+(?:\.\d+)?", q["answer"])]
+        slack = max(q["tolerance"], 5e-4 * abs(q["value"]))
+        assert any(abs(n - q["value"]) <= slack for n in numbers), (q["id"], q["value"])

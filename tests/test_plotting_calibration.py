@@ -37,7 +37,7 @@ def test_expected_scores_minimised_at_truth_for_proper_scores():
     q = log_loss.get_xdata()
     for line in (log_loss, brier):
         assert q[np.argmin(line.get_ydata())] == pytest.approx(0.3, abs=0.005)
-    # The error rate is the same for every q below 0.5: accuracy is not proper.
+    # The error rate is the same for every q below 0.5: accuracy is not strictly proper.
     below = error.get_ydata()[q < 0.5]
     assert np.ptp(below) == 0
 

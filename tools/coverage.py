@@ -62,18 +62,20 @@ def counts(root: Path) -> dict[str, tuple[str, int, int]]:
 def render(root: Path) -> str:
     """The coverage table, between its two marker comments.
 
-    Objectives appear by number only: their wording lives in one place, the chapter.
+    Each objective appears with its wording, copied from the chapter's list (the one place it
+    is written), so the table reads on its own.
     """
-    rows = [START, "", "| Objective | Chapter | Problems | Exam questions |"]
-    rows.append("| --- | --- | --- | --- |")
+    header = "| Objective | Chapter | Students can … | Problems | Exam questions |"
+    rows = [START, "", header, "| --- | --- | --- | --- | --- |"]
     pages = {
         c.number: c.notebook.relative_to(root / GUIDE.parent).with_suffix("").as_posix()
         for c in chapters(root)
     }
-    for key, (_, n_problems, n_questions) in counts(root).items():
+    for key, (text, n_problems, n_questions) in counts(root).items():
         chapter = int(key.split(".")[0])
         link = f"{{doc}}`{chapter} <{pages[chapter]}>`"
-        rows.append(f"| {key} | {link} | {n_problems} | {n_questions} |")
+        goal = text.rstrip(";.").replace("|", "\\|")
+        rows.append(f"| {key} | {link} | {goal} | {n_problems} | {n_questions} |")
     return "\n".join([*rows, "", END])
 
 

@@ -11,8 +11,11 @@ page)::
         Markdown, $...$ math allowed.
       choices: [...]        # mcq only: two or more
       answer: |
-        Markdown; for numeric questions the value and its tolerance.
+        Markdown: the model answer, with a marking scheme for short questions.
       points: 2
+      correct: B            # mcq only: the letter of the correct choice
+      value: 0.25           # numeric only: the expected value...
+      tolerance: 0.001      # ...and the absolute tolerance a grader accepts
 
 This module reads and checks the bank and writes it as one Markdown page. The instructor pack
 (:mod:`tools.instructor_pack`) prints that page to PDF. Nothing here is built into the site.
@@ -20,18 +23,47 @@ This module reads and checks the bank and writes it as one Markdown page. The in
 
 from __future__ import annotations
 
+import json
 import re
+import tempfile
 from pathlib import Path
 
 import yaml
 
 from tools._book import chapters
 
-__all__ = ["TYPES", "bank_files", "load", "objectives_of", "to_markdown", "validate"]
+__all__ = [
+    "LETTERS",
+    "TYPES",
+    "bank_files",
+    "bank_pdf",
+    "key_of",
+    "load",
+    "objectives_of",
+    "plain_roles",
+    "to_markdown",
+    "validate",
+]
 
 TYPES = ("short", "numeric", "mcq")
 BANK = Path("instructor") / "exam_bank"
-_FIELDS = {"id", "chapter", "objective", "type", "question", "answer", "points", "choices"}
+_FIELDS = {
+    "id",
+    "chapter",
+    "objective",
+    "type",
+    "question",
+    "answer",
+    "points",
+    "choices",
+    "correct",
+    "value",
+    "tolerance",
+}
+_MACHINE = {"mcq": {"correct"}, "numeric": {"value", "tolerance"}, "short": set()}
+LETTERS = "ABCDEFGHIJ"
+# An answer names a choice by its letter, as the paper prints it, never by its position.
+_POSITION = re.compile(r"\bthe (?:first|second|third|fourth|fifth|last)(?: choice)?[.:]", re.I)
 
 
 def bank_files(root: Path) -> list[Path]:
@@ -75,6 +107,8 @@ def validate(questions: list[dict], objectives: dict[int, list[str]]) -> list[st
     >>> validate([{**good, "type": "mcq", "objective": "1.2"}], {1: ["say why"]})
     ['ch01-q1: objective 1.2 is not in chapter 1 (1 objectives)',
      'ch01-q1: an mcq needs `choices`: a list of two or more']
+    >>> validate([{**good, "type": "numeric", "answer": "2 bits", "value": 2}], {1: ["say why"]})
+    ['ch01-q1: a numeric question needs `tolerance`: a number, 0 or more']
     """
     errors = []
     seen = set()
@@ -132,12 +166,51 @@ def _type_errors(name: str, q: dict) -> list[str]:
         return [f"{name}: only an mcq has `choices`"]
     if kind == "numeric" and not re.search(r"\d", str(q.get("answer", ""))):
         return [f"{name}: a numeric answer must give the value (and its tolerance)"]
-    return []
+    return _machine_errors(name, kind, q)
+
+
+def _machine_errors(name: str, kind: str, q: dict) -> list[str]:
+    """The machine-readable answer: a choice's letter, or a value with its tolerance."""
+    errors = [
+        f"{name}: only {'an mcq' if key == 'correct' else 'a numeric question'} has `{key}`"
+        for key in sorted({"correct", "value", "tolerance"} - _MACHINE[kind])
+        if key in q
+    ]
+    correct = q.get("correct")
+    if kind == "mcq" and not (isinstance(correct, str) and correct in LETTERS[: len(q["choices"])]):
+        errors.append(f"{name}: an mcq needs `correct`: the letter of the right choice")
+    if kind == "numeric":
+        if not _is_number(q.get("value")):
+            errors.append(f"{name}: a numeric question needs `value`: a number")
+        if not (_is_number(q.get("tolerance")) and q["tolerance"] >= 0):
+            errors.append(f"{name}: a numeric question needs `tolerance`: a number, 0 or more")
+    if (
+        kind == "mcq"
+        and isinstance(correct, str)
+        and not re.match(rf"{correct}[.:] ", str(q.get("answer", "")))
+    ):
+        errors.append(f"{name}: an mcq answer must start with its letter, {correct}")
+    if _POSITION.search(str(q.get("answer", ""))):
+        errors.append(f"{name}: name the choice by its letter, not its position")
+    return errors
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def objectives_of(root: Path) -> dict[int, list[str]]:
     """Each numbered chapter's learning objectives, by chapter number."""
     return {chapter.number: chapter.objectives() for chapter in chapters(root)}
+
+
+def key_of(q: dict) -> str:
+    """The machine-readable answer as a grader reads it: "C", "0.25 ± 0.001", or ""."""
+    if q["type"] == "mcq":
+        return q["correct"]
+    if q["type"] == "numeric":
+        return f"{q['value']:g} ± {q['tolerance']:g}"
+    return ""
 
 
 def to_markdown(questions: list[dict], root: Path) -> str:
@@ -168,6 +241,46 @@ def to_markdown(questions: list[dict], root: Path) -> str:
                 lines.append(f"- **{letter}.** {choice}")
             if q.get("choices"):
                 lines.append("")
+            lines += [f"**Key.** {key_of(q)}", ""] if key_of(q) else []
             lines += ["**Answer.** " + q["answer"].strip(), ""]
-    # The page is built on its own, without the book's glossary and pages: roles become text.
-    return re.sub(r"\{[a-z:-]+\}`([^`<]*?)\s*(?:<[^>]*>)?`", r"\1", "\n".join(lines))
+    return plain_roles("\n".join(lines))
+
+
+def plain_roles(markdown: str) -> str:
+    """MyST roles as their text: a page of the bank is built without the book's glossary.
+
+    Examples
+    --------
+    >>> plain_roles("the {term}`cross-entropy` and {term}`bits <bit>`")
+    'the cross-entropy and bits'
+    """
+    return re.sub(r"\{[a-z:-]+\}`([^`<]*?)\s*(?:<[^>]*>)?`", r"\1", markdown)
+
+
+_PDF_CONFIG = """\
+title: {title}
+author: The xentbook authors
+only_build_toc_files: true
+execute:
+  execute_notebooks: "off"
+parse:
+  myst_enable_extensions: [amsmath, colon_fence, dollarmath]
+sphinx:
+  extra_extensions: [sphinx-mathjax-offline]
+"""
+
+
+def bank_pdf(markdown: str, pdf: Path, *, title: str) -> Path:
+    """Print one Markdown page (MyST, ``$...$`` math) to ``pdf`` as a one-page book.
+
+    The page is built strictly, on its own, so nothing of it reaches the site.
+    """
+    from tools.pdf import book_pdf
+
+    with tempfile.TemporaryDirectory(prefix="xentbook-exam-") as tmp:
+        project = Path(tmp)
+        config = _PDF_CONFIG.format(title=json.dumps(title))
+        (project / "_config.yml").write_text(config, encoding="utf-8")
+        (project / "_toc.yml").write_text("format: jb-book\nroot: page\n", encoding="utf-8")
+        (project / "page.md").write_text(markdown, encoding="utf-8")
+        return book_pdf(project, Path(pdf), strict=True)
