@@ -74,11 +74,16 @@ def plot_entropy_bars(
             # White type on the two dark bars, black on the light ones, for contrast.
             ink = "white" if colour in (COLORS["blue"], COLORS["vermillion"]) else "black"
             text = f"{label}\n{width:.2f}"
-            annotate(ax, text, (left + width / 2, row), (0, 0), ha="center", va="center", color=ink)
-    for edge in (h_x_y, h_x_y + info):
-        ax.axvline(edge, color=COLORS["black"], linestyle=":", linewidth=1)
+            if width < 0.15 * h_xy:  # too narrow to hold its label: write it above the bar
+                annotate(ax, text, (left + width / 2, row - 0.3), (0, 2), ha="center", va="bottom")
+            else:
+                centre = (left + width / 2, row)
+                annotate(ax, text, centre, (0, 0), ha="center", va="center", color=ink)
+    # The edges of I(X; Y), from the top bar down (not through a label written above it).
+    edges = [h_x_y, h_x_y + info]
+    ax.vlines(edges, -0.3, len(rows) - 0.5, color=COLORS["black"], linestyle=":", linewidth=1)
     ax.set_yticks(range(len(rows)), list(rows))
-    ax.invert_yaxis()
+    ax.set_ylim(len(rows) - 0.5, -1.0)  # top row first, with room above it for a label
     ax.set_xlim(0, h_xy * 1.02)
     return finish_ax(ax, xlabel="bits", ylabel="entropy", legend=False)
 
@@ -131,7 +136,7 @@ def plot_information_by_distance(
     return finish_ax(
         ax,
         xlabel="distance d between the two characters (log scale)",
-        ylabel="I(X_t; X_{t+d}) (bits)",
+        ylabel=r"$I(X_t;\, X_{t+d})$ (bits)",
         legend={"loc": "upper right"},
     )
 
@@ -171,7 +176,7 @@ def plot_pixel_information(
     bar = ax.figure.colorbar(image, ax=ax)
     bar.set_label(f"I(pixel; label) ({unit})")
     row, col = np.unravel_index(int(np.argmax(info)), info.shape)
-    ax.plot(col, row, "s", markersize=14, markerfacecolor="none", color=COLORS["orange"])
+    ax.plot(col, row, "s", markersize=15, markerfacecolor="none", color="black", markeredgewidth=2)
     ax.set_xticks(range(info.shape[1]))
     ax.set_yticks(range(info.shape[0]))
     ax = finish_ax(ax, xlabel="pixel column", ylabel="pixel row", legend=False)
@@ -221,5 +226,5 @@ def plot_order_bounds(
         ax,
         xlabel="context length k (characters)",
         ylabel="bits per character",
-        legend={"loc": "upper right"},
+        legend={"loc": "lower left"},
     )
