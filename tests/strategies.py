@@ -111,3 +111,19 @@ def labelled_predictions(draw, max_batch: int = 30, max_classes: int = 6):
     t = draw(hnp.arrays(np.int64, n, elements=st.integers(0, k - 1)))
     shifted = np.exp(x - x.max(axis=1, keepdims=True))
     return t, shifted / shifted.sum(axis=1, keepdims=True)
+
+
+@st.composite
+def joint_tables(draw, max_rows: int = 6, max_cols: int = 6, zeros: bool = True):
+    """A float64 joint distribution of two variables: an (m, n) table summing to 1."""
+    m = draw(st.integers(1, max_rows))
+    n = draw(st.integers(1, max_cols))
+    return draw(distributions(m * n, m * n, zeros)).reshape(m, n)
+
+
+@st.composite
+def independent_tables(draw, max_rows: int = 6, max_cols: int = 6):
+    """The outer product of two distributions: the joint table of independent variables."""
+    a = draw(distributions(1, max_rows))
+    b = draw(distributions(1, max_cols))
+    return np.outer(a, b)

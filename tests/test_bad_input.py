@@ -23,6 +23,7 @@ Q3 = [0.5, 0.25, 0.25]
 LOGITS = np.array([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]])
 # Targets the logits neither fit perfectly nor rank at chance: a temperature to fit.
 FIT = ([1, 2, 0], np.array([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0], [0.5, 0.0, 1.0]]))
+JOINT = [[0.45, 0.05], [0.05, 0.45]]
 
 # name -> (valid positional args, valid keyword args, {argument: kind}).
 CALLS = {
@@ -53,6 +54,11 @@ CALLS = {
     ),
     "canterbury": (("alice29",), {}, {"name": "name"}),
     "compress": ((b"abracadabra",), {}, {"data": "bytes"}),
+    "conditional_entropy": (
+        (JOINT,),
+        {"given": "x"},
+        {"joint": "joint", "given": "given", "base": "base"},
+    ),
     "cross_entropy": (
         ([0.5, 0.5], [0.9, 0.1]),
         {},
@@ -85,6 +91,12 @@ CALLS = {
     "fit_temperature": (FIT, {}, {"target": "index", "logits": "logits"}),
     "get_num_threads": ((), {}, {}),
     "huffman_code": ((Q3,), {}, {"q": "dist"}),
+    "joint_counts": (
+        ([0, 2], [1, 1]),
+        {"shape": (3, 2)},
+        {"x": "index", "y": "index", "shape": "shape"},
+    ),
+    "joint_entropy": ((JOINT,), {}, {"joint": "joint", "base": "base"}),
     "kl_divergence": (
         ([0.5, 0.5], [0.9, 0.1]),
         {},
@@ -106,6 +118,7 @@ CALLS = {
         {"seed": 0},
         {"n": "count", "k": "count", "seed": "seed", "radius": "real", "spread": "scale"},
     ),
+    "mutual_information": ((JOINT,), {}, {"joint": "joint", "base": "base"}),
     "nll_loss": (
         ([1, 2], -np.abs(LOGITS)),
         {},
@@ -188,6 +201,17 @@ MUTATIONS = {
         "ragged": [[1.0], [0.5, 0.5]],
         "time": np.array([1, 0], dtype="m8[s]"),
     },
+    "joint": {
+        "nan": [[NAN, 0.5], [0.25, 0.25]],
+        "negative": [[-0.5, 1.0], [0.25, 0.25]],
+        "unnormalised": [[0.5, 0.6], [0.0, 0.0]],
+        "1-D": [0.5, 0.5],
+        "string": [["a", "b"]],
+        "ragged": [[1.0], [0.5, 0.5]],
+        "time": np.array([[1, 0]], dtype="m8[s]"),
+    },
+    "given": {"unknown": "rows", "number": 0, "list": ["x"]},
+    "shape": {"short": (2,), "zero": (3, 0), "string": "ab", "float": (2.5, 2), "bool": (True, 2)},
     "prob": {
         "nan": [NAN, 0.5],
         "negative": [-0.5, 0.5],

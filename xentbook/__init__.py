@@ -18,6 +18,7 @@ from ._losses import (
     softmax_cross_entropy,
     softmax_cross_entropy_grad,
 )
+from ._mutual import conditional_entropy, joint_counts, joint_entropy, mutual_information
 from ._softmax import log_softmax, logsumexp, softmax
 from ._threads import get_num_threads, num_threads
 
@@ -79,6 +80,7 @@ __all__ = [
     "canterbury",
     "check",
     "compress",
+    "conditional_entropy",
     "cross_entropy",
     "decompress",
     "digits",
@@ -89,6 +91,8 @@ __all__ = [
     "fit_temperature",
     "get_num_threads",
     "huffman_code",
+    "joint_counts",
+    "joint_entropy",
     "kl_divergence",
     "language_table",
     "letter_frequencies",
@@ -98,6 +102,7 @@ __all__ = [
     "morse_code",
     "morse_duration",
     "multiclass_data",
+    "mutual_information",
     "nll_loss",
     "normalize",
     "num_threads",

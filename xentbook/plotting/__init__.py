@@ -34,6 +34,12 @@ from ._losses import (
     plot_smoothing_floor,
     plot_training_curve,
 )
+from ._mutual import (
+    plot_entropy_bars,
+    plot_information_by_distance,
+    plot_order_bounds,
+    plot_pixel_information,
+)
 from ._style import COLORS, LINESTYLES, color, finish_ax, get_ax
 from ._text import plot_code_length_race, plot_order_curves, plot_text_surprisal
 
@@ -50,10 +56,12 @@ __all__ = [
     "plot_code_lengths",
     "plot_cross_entropy_vs_kl",
     "plot_decision_boundary",
+    "plot_entropy_bars",
     "plot_entropy_bound",
     "plot_expected_scores",
     "plot_extra_bits",
     "plot_focal_loss",
+    "plot_information_by_distance",
     "plot_kl_asymmetry",
     "plot_kl_terms",
     "plot_log_bound",
@@ -61,7 +69,9 @@ __all__ = [
     "plot_mode_fits",
     "plot_morse_vs_surprisal",
     "plot_naive_vs_stable",
+    "plot_order_bounds",
     "plot_order_curves",
+    "plot_pixel_information",
     "plot_reliability_diagram",
     "plot_running_entropy",
     "plot_smoothing_cost",
