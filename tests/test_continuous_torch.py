@@ -52,6 +52,19 @@ def test_gaussian_nll_matches_torch(torch, shapes, full, reduction):
     np.testing.assert_allclose(ours, theirs.numpy(), rtol=1e-12, atol=1e-15)
 
 
+def test_variance_is_shaped_against_input_not_target(torch):
+    # torch checks var against input's shape, then broadcasts with target: one row of
+    # component means and variances scored against a column of observations (a mixture).
+    mu, var = np.array([1.0, 2.0, 4.0]), np.array([0.5, 1.0, 2.0])
+    y = np.linspace(0, 5, 6)[:, None]
+    theirs = torch.nn.functional.gaussian_nll_loss(
+        torch.tensor(mu), torch.tensor(y), torch.tensor(var), reduction="none"
+    )
+    ours = xb.gaussian_nll(mu, y, var, reduction="none")
+    assert ours.shape == (6, 3)
+    np.testing.assert_allclose(ours, theirs.numpy(), rtol=1e-12)
+
+
 def test_python_float_variance_matches_torch(torch):
     mu, y = np.linspace(-1, 1, 6), np.linspace(0, 2, 6)
     theirs = torch.nn.functional.gaussian_nll_loss(torch.tensor(mu), torch.tensor(y), 0.7)

@@ -55,7 +55,8 @@ def test_regression_lines_draws_each_line_and_a_band_per_group():
 
 
 def test_normal_kl_title_gives_both_directions():
-    ax = xp.plot_normal_kl({"P": (3.0, 0.5), "Q": (4.0, 1.5)})
+    ax = xp.plot_normal_kl({"P": (3.0, 0.5), "Q": (4.0, 1.5)}, unit="kg", quantity="mass")
+    assert ax.get_xlabel() == "mass (kg)"
     forward = xb.kl_normal(3.0, 0.5, 4.0, 1.5, base=2)
     backward = xb.kl_normal(4.0, 1.5, 3.0, 0.5, base=2)
     assert ax.get_title() == f"KL(P ‖ Q) = {forward:.2f} bits, KL(Q ‖ P) = {backward:.2f} bits"

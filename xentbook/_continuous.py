@@ -209,7 +209,7 @@ def gaussian_nll(
     dtype = v.common_float_dtype(input, target, var)
     mu = _finite(input, "input", dtype, "a predicted mean must be a number.")
     y = _finite(target, "target", dtype, "an observation must be a number.")
-    mu, y = v.broadcast_pair(mu, y, ("input", "target"))
+    v.broadcast_pair(mu, y, ("input", "target"))
     variance = v.to_float_array(var, "var", dtype)
     if variance.size and not (variance >= 0).all():  # NaN fails this too
         where = _first(~(variance >= 0))

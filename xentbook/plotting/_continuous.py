@@ -109,6 +109,7 @@ def plot_density_models(
     *,
     bin_width: float,
     unit: str = "g",
+    quantity: str = "value",
     ax: Axes | None = None,
 ) -> Axes:
     """A histogram of the samples as a density, with model densities drawn over it.
@@ -125,6 +126,8 @@ def plot_density_models(
         Width of the histogram's bins, in ``unit``.
     unit : str, optional
         The unit of the samples, for the labels. Default ``'g'``.
+    quantity : str, optional
+        What the samples measure, for the horizontal axis. Default ``'value'``.
     ax : matplotlib Axes, optional
         Axes to draw into; a new figure when None.
 
@@ -164,7 +167,7 @@ def plot_density_models(
     )
     for i, (name, density) in enumerate(densities.items()):
         ax.plot(grid, density, color=color(i), linestyle=linestyle(i), lw=2, label=name)
-    return finish_ax(ax, xlabel=f"value ({unit})", ylabel=f"density (per {unit})")
+    return finish_ax(ax, xlabel=f"{quantity} ({unit})", ylabel=f"density (per {unit})")
 
 
 def plot_regression_lines(
@@ -228,7 +231,8 @@ def plot_regression_lines(
     ax = get_ax(ax, figsize=(6.0, 4.2))
     span = np.array([xs.min(), xs.max()])
     for i, (name, (a, b)) in enumerate(lines.items()):
-        ax.plot(span, a + b * span, color=COLORS["black"], ls=linestyle(i), lw=2.2 - i, label=name)
+        shade = COLORS[("black", "vermillion", "purple")[i % 3]]
+        ax.plot(span, a + b * span, color=shade, ls=linestyle(i), lw=2.2 - 0.6 * i, label=name)
     markers = "os^Dv"
     a, b = next(iter(lines.values()))
     noise = None if sigma is None else np.broadcast_to(np.asarray(sigma, float), (g.max() + 1,))
@@ -255,6 +259,7 @@ def plot_normal_kl(
     normals: Mapping[str, tuple[float, float]],
     *,
     unit: str = "g",
+    quantity: str = "value",
     ax: Axes | None = None,
 ) -> Axes:
     """Two normal densities and the KL divergence between them in both directions, in bits.
@@ -266,6 +271,8 @@ def plot_normal_kl(
         is P, the second Q.
     unit : str, optional
         The unit of the means and deviations, for the labels. Default ``'g'``.
+    quantity : str, optional
+        What the variable measures, for the horizontal axis. Default ``'value'``.
     ax : matplotlib Axes, optional
         Axes to draw into; a new figure when None.
 
@@ -300,4 +307,4 @@ def plot_normal_kl(
     backward = float(kl_normal(mu_q, s_q, mu_p, s_p, base=2))
     title = f"KL({name_p} ‖ {name_q}) = {forward:.2f} bits, "
     ax.set_title(title + f"KL({name_q} ‖ {name_p}) = {backward:.2f} bits", fontsize=9)
-    return finish_ax(ax, xlabel=f"value ({unit})", ylabel=f"density (per {unit})")
+    return finish_ax(ax, xlabel=f"{quantity} ({unit})", ylabel=f"density (per {unit})")
