@@ -169,7 +169,7 @@ def gaussian_nll(
 
     The clamp. PyTorch replaces every variance below :math:`\\epsilon` by
     :math:`\\epsilon`, without a warning, so a model whose variance really is smaller
-    (a measurement in kilograms to the gram has :math:`\\sigma^2 \\approx 10^{-6}`) gets
+    (a mass in kilograms known to a tenth of a gram has :math:`\\sigma^2 \\approx 10^{-8}`) gets
     a wrong loss and no gradient for its variance. The default keeps PyTorch's
     behaviour; ``eps=0`` gives the exact value. A variance of 0 with ``eps=0`` is an
     error: the density is infinite at the mean and 0 elsewhere. Negative variances
