@@ -127,3 +127,32 @@ def independent_tables(draw, max_rows: int = 6, max_cols: int = 6):
     a = draw(distributions(1, max_rows))
     b = draw(distributions(1, max_cols))
     return np.outer(a, b)
+
+
+def scales(low: float = 1e-3, high: float = 1e3):
+    """A positive standard deviation, over six orders of magnitude."""
+    return st.floats(low, high, allow_nan=False, allow_infinity=False)
+
+
+def locations(bound: float = 1e3):
+    """A finite mean or observation."""
+    return st.floats(-bound, bound, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def normal_pairs(draw, max_size: int = 6):
+    """(mu_p, sigma_p, mu_q, sigma_q): two normal distributions per entry, as 1-D arrays."""
+    n = draw(st.integers(1, max_size))
+    mu = hnp.arrays(np.float64, n, elements=locations())
+    sigma = hnp.arrays(np.float64, n, elements=scales())
+    return draw(mu), draw(sigma), draw(mu), draw(sigma)
+
+
+@st.composite
+def gaussian_problems(draw, max_batch: int = 5, max_dim: int = 4):
+    """(input, target, var): a (batch, dim) prediction, its targets and positive variances."""
+    shape = (draw(st.integers(1, max_batch)), draw(st.integers(1, max_dim)))
+    mu = draw(hnp.arrays(np.float64, shape, elements=locations(100.0)))
+    y = draw(hnp.arrays(np.float64, shape, elements=locations(100.0)))
+    var = draw(hnp.arrays(np.float64, shape, elements=scales(1e-4, 1e4)))
+    return mu, y, var

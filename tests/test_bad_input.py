@@ -65,12 +65,22 @@ CALLS = {
         {"p": "dist", "q": "dist", "axis": "axis", "base": "base"},
     ),
     "decompress": ((xb.compress(b"abracadabra"),), {}, {"blob": "blob"}),
+    "differential_entropy_histogram": (
+        ([1.0, 2.0, 2.5], 1.0),
+        {},
+        {"samples": "samples", "bin_width": "width", "origin": "real", "base": "base"},
+    ),
     "digits": ((), {}, {}),
     "entropy": (([0.5, 0.5],), {}, {"p": "dist", "axis": "axis", "base": "base"}),
     "expected_calibration_error": (
         ([1, 2], xb.softmax(LOGITS)),
         {},
         {"target": "index", "probs": "dist", "bins": "bins"},
+    ),
+    "fit_gaussian_regression": (
+        ([0.0, 1.0, 2.0, 3.0, 4.0, 5.0], [0.0, 1.5, 1.0, 3.0, 4.5, 4.0]),
+        {"groups": [0, 1, 0, 1, 0, 1]},
+        {"x": "location", "y": "location", "groups": "index", "max_iterations": "count"},
     ),
     "fit_logistic_regression": (
         ([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1]),
@@ -89,6 +99,18 @@ CALLS = {
         },
     ),
     "fit_temperature": (FIT, {}, {"target": "index", "logits": "logits"}),
+    "gaussian_nll": (
+        ([0.0, 1.0], [0.5, 0.5], [1.0, 2.0]),
+        {},
+        {
+            "input": "location",
+            "target": "location",
+            "var": "variance",
+            "full": "flag",
+            "eps": "tolerance",
+            "reduction": "reduction",
+        },
+    ),
     "get_num_threads": ((), {}, {}),
     "huffman_code": ((Q3,), {}, {"q": "dist"}),
     "joint_counts": (
@@ -101,6 +123,11 @@ CALLS = {
         ([0.5, 0.5], [0.9, 0.1]),
         {},
         {"p": "dist", "q": "dist", "axis": "axis", "base": "base"},
+    ),
+    "kl_normal": (
+        ([0.0, 1.0], [1.0, 2.0], [0.5, 0.5], [2.0, 1.0]),
+        {},
+        {"mu_p": "location", "sigma_p": "sd", "mu_q": "location", "sigma_q": "sd", "base": "base"},
     ),
     "language_table": ((), {}, {"truth": "name", "base": "base"}),
     "letter_frequencies": (("english",), {}, {"language": "name"}),
@@ -124,8 +151,10 @@ CALLS = {
         {},
         {"target": "index", "log_probs": "log_probs", "axis": "axis", "ignore_index": "count"},
     ),
+    "normal_entropy": (([1.0, 2.0],), {}, {"sigma": "sd", "base": "base"}),
     "normalize": (([3.0, 1.0],), {}, {"x": "weights", "axis": "axis"}),
     "num_threads": ((None,), {}, {"n": "threads"}),
+    "penguins": ((), {}, {"missing": "name"}),
     "one_hot": (([0, 2],), {"num_classes": 3}, {"indices": "index", "num_classes": "count"}),
     "shannon_code": ((Q3,), {}, {"q": "dist"}),
     "shannon_code_lengths": ((Q3,), {}, {"q": "dist"}),
@@ -179,6 +208,8 @@ CALLS = {
 }
 
 NOT_CALLABLE = {
+    "GaussianRegression": "the record fit_gaussian_regression returns; built by it, not by users",
+    "Penguins": "the record penguins returns; built by it, not by users",
     "LinearFit": "the record the fit functions return; built by them, not by users",
     "LanguageCost": "the record language_table returns; built by it, not by users",
     "LinearModel": "the record two_class_truth returns; built by it, not by users",
@@ -262,6 +293,32 @@ MUTATIONS = {
     "threads": {"zero": 0, "negative": -1, "string": "2", "bool": True, "float": 2.5},
     "real": {"nan": NAN, "inf": np.inf, "string": "3", "bool": True},
     "scale": {"nan": NAN, "zero": 0.0, "negative": -1.0, "string": "1", "bool": True},
+    "tolerance": {"nan": NAN, "negative": -1e-6, "inf": np.inf, "string": "1e-6", "bool": True},
+    "width": {
+        "nan": NAN,
+        "zero": 0.0,
+        "negative": -1.0,
+        "inf": np.inf,
+        "string": "1",
+        "bool": True,
+    },
+    "location": {"nan": [NAN, 0.0], "inf": [np.inf, 0.0], "string": ["a", "b"], "shape": [0.0] * 7},
+    "sd": {
+        "nan": [NAN, 1.0],
+        "zero": [0.0, 1.0],
+        "negative": [-1.0, 1.0],
+        "inf": [np.inf, 1.0],
+        "string": ["a", "b"],
+        "shape": [1.0] * 3,
+    },
+    "variance": {
+        "nan": [NAN, 1.0],
+        "negative": [-1.0, 1.0],
+        "inf": [np.inf, 1.0],
+        "string": ["a", "b"],
+        "shape": [1.0] * 3,
+    },
+    "samples": {"nan": [NAN, 1.0], "inf": [np.inf, 1.0], "empty": [], "string": ["a", "b"]},
 }
 
 # Bad-looking calls whose right answer is a value, not an error: (name, argument, label) -> value.
@@ -273,6 +330,8 @@ RETURNS = {
     # A code need not be prefix-free (chapter 3 studies Morse without its gaps); it
     # says so through is_prefix_free(), and only decoding it raises.
     ("PrefixCode", "codewords", "not prefix free"): None,
+    # normal_entropy is elementwise: three widths are three entropies.
+    ("normal_entropy", "sigma", "shape"): [0.5 * np.log(2 * np.pi * np.e)] * 3,
 }
 
 # Known gaps in modules other helpers own, reported to them; each fails loudly (strict

@@ -1,4 +1,4 @@
-"""The book's data: letter frequencies, Morse code, real texts, digits and synthetic sets.
+"""The book's data: letter frequencies, Morse code, real texts, digits, penguins and synthetic sets.
 
 The tables live next to this module as CSV files, verbatim as published; the
 functions here read them, fold them onto a shared alphabet and validate nothing
@@ -20,11 +20,13 @@ from .. import _validation as v
 from .. import cross_entropy, entropy, kl_divergence
 from ._canterbury import canterbury
 from ._digits import digits
+from ._penguins import Penguins, penguins
 from ._synthetic import LinearModel, multiclass_data, two_class_data, two_class_truth
 
 __all__ = [
     "LanguageCost",
     "LinearModel",
+    "Penguins",
     "canterbury",
     "digits",
     "language_table",
@@ -33,6 +35,7 @@ __all__ = [
     "morse_code",
     "morse_duration",
     "multiclass_data",
+    "penguins",
     "two_class_data",
     "two_class_truth",
 ]

@@ -12,6 +12,12 @@ from ._coding import (
     plot_morse_vs_surprisal,
     plot_smoothing_cost,
 )
+from ._continuous import (
+    plot_bin_entropy,
+    plot_density_models,
+    plot_normal_kl,
+    plot_regression_lines,
+)
 from ._divergence import (
     plot_cross_entropy_vs_kl,
     plot_extra_bits,
@@ -49,6 +55,7 @@ __all__ = [
     "color",
     "finish_ax",
     "get_ax",
+    "plot_bin_entropy",
     "plot_binary_entropy",
     "plot_bits_convergence",
     "plot_clipping_effects",
@@ -56,6 +63,7 @@ __all__ = [
     "plot_code_lengths",
     "plot_cross_entropy_vs_kl",
     "plot_decision_boundary",
+    "plot_density_models",
     "plot_entropy_bars",
     "plot_entropy_bound",
     "plot_expected_scores",
@@ -69,9 +77,11 @@ __all__ = [
     "plot_mode_fits",
     "plot_morse_vs_surprisal",
     "plot_naive_vs_stable",
+    "plot_normal_kl",
     "plot_order_bounds",
     "plot_order_curves",
     "plot_pixel_information",
+    "plot_regression_lines",
     "plot_reliability_diagram",
     "plot_running_entropy",
     "plot_smoothing_cost",
