@@ -208,7 +208,8 @@ class _Renderer:
             return []
         number = self.index.figures[figure["name"]]
         text = f"**{number}** {self.markdown(figure.get('caption', ''))}".strip()
-        return [{"cell_type": "markdown", "metadata": {}, "source": text}]
+        cell_id = f"caption-{figure['name']}"
+        return [{"cell_type": "markdown", "id": cell_id, "metadata": {}, "source": text}]
 
     def references(self) -> list[dict]:
         """A References cell listing every work the notebook cites, as the site lists them."""
@@ -223,7 +224,7 @@ class _Renderer:
             for entry in style.format_entries(works)
         ]
         text = "## References\n\n" + "\n".join(items)
-        return [{"cell_type": "markdown", "metadata": {}, "source": text}]
+        return [{"cell_type": "markdown", "id": "references", "metadata": {}, "source": text}]
 
     def _element(self, element: _myst.Element) -> str | None:
         if isinstance(element, _myst.Role):
