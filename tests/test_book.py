@@ -297,6 +297,30 @@ def test_reader_copy_writes_glued_values_and_plain_markdown():
         reader_notebook({"cells": [{"cell_type": "markdown", "source": "{eq}`x`"}]})
 
 
+@pytest.mark.build
+def test_reader_copies_number_exercises_and_figures_as_the_site(book_build):
+    from tools.reader_copy import reader_notebook
+
+    _, html = book_build
+    checked = 0
+    for notebook in sorted((ROOT / "book").rglob("*.ipynb")):
+        page = html / notebook.relative_to(ROOT).with_suffix(".html")
+        site = re.findall(
+            r'<span class="caption-number">([^<]*?)\s*</span>', page.read_text("utf-8")
+        )
+        copy = reader_notebook(json.loads(notebook.read_text(encoding="utf-8")))
+        text = "\n\n".join(_source(c) for c in copy["cells"] if c["cell_type"] == "markdown")
+        numbered = re.findall(r"^#### (Exercise [\d.]+)|^\*\*(Fig\. [\d.]+)\*\*", text, re.M)
+        shown = [exercise or figure for exercise, figure in numbered]
+        # The site numbers figures and exercises alike; compare each kind in reading order.
+        for kind in ("Exercise", "Fig."):
+            mine = [n for n in shown if n.startswith(kind)]
+            assert mine == [n for n in site if n.startswith(kind)], f"{notebook.name}: {kind}"
+        checked += len(shown)
+    print(f"\nexercise and figure numbers compared with the site: {checked}")
+    assert checked >= 100
+
+
 def test_reader_copy_folds_gated_solutions():
     from tools.reader_copy import reader_notebook
 
