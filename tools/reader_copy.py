@@ -35,9 +35,10 @@ from pathlib import Path
 import pybtex.plugin
 import yaml
 from pybtex.database import parse_file
+from pybtex.richtext import BaseMultipartText, BaseText, Text
 from sphinxcontrib.bibtex.plugin import find_plugin
 from sphinxcontrib.bibtex.style.referencing import format_references
-from sphinxcontrib.bibtex.style.template import SphinxReferenceInfo
+from sphinxcontrib.bibtex.style.template import SphinxReferenceInfo, SphinxReferenceText
 
 from tools import _book, _myst
 
@@ -315,10 +316,18 @@ class _Renderer:
         style = _entry_style(self.root)
         works = list(style.sort(entries[k] for k in keys))
         info = SphinxReferenceInfo(None, "", "", "", None, "", "")
-        formatted = format_references(
-            _reference_style(self.root), "p", [(w, None, info) for w in works]
-        )
-        return str(formatted)
+        cited = [(work, None, info) for work in works]
+        text = format_references(_reference_style(self.root), "p", cited)
+        return _unlinked(text).render(pybtex.plugin.find_plugin("pybtex.backends", "markdown")())
+
+
+def _unlinked(text: BaseText) -> BaseText:
+    """``text`` with sphinxcontrib-bibtex's links (which render only to docutils) made plain."""
+    if isinstance(text, SphinxReferenceText):
+        return Text(*map(_unlinked, text.parts))
+    if isinstance(text, BaseMultipartText):
+        return text._create_similar(map(_unlinked, text.parts))
+    return text
 
 
 def _details(summary: str, body: str) -> str:
