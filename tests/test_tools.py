@@ -91,3 +91,32 @@ def test_reader_and_student_copies_run_with_the_readme_install(readme_venv, tmp_
     probe = "import importlib.util as u; print(u.find_spec('myst_nb') is None)"
     found = subprocess.run([str(readme_venv), "-c", probe], capture_output=True, text=True)
     assert found.stdout.strip() == "True", "the venv must not hold the book's build machinery"
+
+
+def test_myst_rewrite_changes_only_the_myst():
+    from tools import _myst
+
+    text = (
+        "Use `{term}`x`` to write {term}`a\n  term`.\n\n"
+        "1. A list item:\n\n   ```{exercise} Title\n   :label: ex-1\n   Body.\n   ```\n"
+    )
+    found = _myst.elements(text)
+    roles = [e for e in found if isinstance(e, _myst.Role)]
+    assert [(r.name, r.content.split()) for r in roles] == [("term", ["a", "term"])]
+    exercise = next(e for e in found if isinstance(e, _myst.Directive))
+    assert (exercise.argument, exercise.options, exercise.body) == (
+        "Title",
+        {"label": "ex-1"},
+        "Body.",
+    )
+
+    def render(element):
+        if isinstance(element, _myst.Role):
+            return " ".join(element.content.upper().split())
+        if isinstance(element, _myst.Directive):
+            return f"**{element.argument}**\n\n{element.body}"
+        return None
+
+    assert _myst.rewrite(text, render) == (
+        "Use `{term}`x`` to write A TERM.\n\n1. A list item:\n\n   **Title**\n\n   Body.\n"
+    )
