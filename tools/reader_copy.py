@@ -83,9 +83,12 @@ def reader_notebook(nb: dict, *, root: Path | None = None) -> dict:
     dict
         The reader copy.
 
-    Raises ValueError when the notebook uses MyST the copy cannot render: a glue role that
-    names no value glued in the notebook, a ``glue`` call that displays, an unknown role or
-    directive, a reference to an unknown label.
+    Raises
+    ------
+    ValueError
+        When the notebook uses MyST the copy cannot render: a glue role that names no value
+        glued in the notebook, a ``glue`` call that displays, an unknown role or directive, a
+        reference to an unknown label.
     """
     reader = copy.deepcopy(nb)
     render = _Renderer(book_index(root or _myst.ROOT), _glue_values(reader), root or _myst.ROOT)
@@ -109,9 +112,19 @@ def reader_notebook(nb: dict, *, root: Path | None = None) -> dict:
     return reader
 
 
-@cache
 def book_index(root: Path) -> BookIndex:
-    """Number the exercises and figures of the book in ``root`` as its site does."""
+    """Number the exercises and figures of the book in ``root`` as its site does.
+
+    Computed once per state of the sources: a long-running build sees an edited chapter.
+    """
+    sources = [root / "_toc.yml", *sorted((root / "book").rglob("*.ipynb"))]
+    sources += sorted((root / "book").rglob("*.md"))
+    return _book_index(root, tuple(p.stat().st_mtime_ns for p in sources))
+
+
+@cache
+def _book_index(root: Path, stamp: tuple[int, ...]) -> BookIndex:
+    # `stamp` (the sources' modification times) is read only by the cache, as part of its key.
     index = BookIndex()
     for chapter in _book.chapters(root):
         exercises = figures = 0
