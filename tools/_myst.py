@@ -180,7 +180,10 @@ def rewrite(text: str, render: Callable[[Element], str | None]) -> str:
 
 
 def directives(text: str, *names: str) -> Iterator[Directive]:
-    """The directives of ``text`` (at any depth) with one of the given names."""
+    """The directives of ``text`` (at any depth) with one of the given names.
+
+    A nested directive's place is in its parent's ``body``, not in ``text``.
+    """
     for element in elements(text):
         if isinstance(element, Directive):
             if element.name in names:

@@ -193,7 +193,8 @@ class _Renderer:
         """One Markdown cell; the parts inside a gated solution are folded."""
         parts: list[tuple[str | None, str]] = []
         last = 0
-        for found in _myst.directives(text, "solution-start", "solution-end"):
+        gates = [e for e in _myst.elements(text) if isinstance(e, _myst.Directive)]
+        for found in (e for e in gates if e.name in ("solution-start", "solution-end")):
             parts.append((self.gate, text[last : found.start]))
             last = found.end
             self.gate = self._solution_title(found) if found.name == "solution-start" else None
