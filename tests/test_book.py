@@ -254,7 +254,6 @@ def test_css_purge_drops_only_selectors_that_cannot_match():
 
 
 def test_reader_copy_writes_glued_values_and_plain_markdown():
-    sys.path.insert(0, str(ROOT))
     from tools.reader_copy import reader_notebook
 
     glue_output = {
@@ -264,31 +263,78 @@ def test_reader_copy_writes_glued_values_and_plain_markdown():
     }
     markdown = (
         "(sec-x)=\nThe {term}`entropy` is {glue:text}`h:.3f` nats {cite}`shannon1948`.\n\n"
-        "````{exercise} A title\n:label: ex-01-1\n\nCompute {glue:text}`h:.2f`.\n````\n\n"
-        "```{solution} ex-01-1\n:class: dropdown\n\nIt is $\\log 2$.\n```\n\n"
-        ":::{admonition} Note\n:class: tip\nSee {numref}`Figure {number} <fig-x>`.\n:::"
+        "````{exercise} A title\n:label: ex-05-3\n\nCompute {glue:text}`h:.2f`:\n\n$$\nx\n$$\n````"
+        "\n\n```{solution} ex-05-3\n:class: dropdown\n\nIt is $\\log 2$.\n```\n\n"
+        ":::{admonition} Note\n:class: tip\nSee {numref}`Figure {number} <fig-log-loss>`, "
+        "{ref}`ex-05-3`, {ref}`chapter-kl` and {doc}`../05_loss`.\n:::"
+    )
+    code = (
+        "from myst_nb import glue\n\nh = 0.69\nfor k in (1, 2):\n    glue('h', h, display=False)\n"
     )
     nb = {
         "cells": [
-            {
-                "cell_type": "code",
-                "source": "glue('h', h, display=False)",
-                "outputs": [glue_output],
-            },
-            {"cell_type": "markdown", "source": markdown},
+            {"cell_type": "code", "source": code, "outputs": [glue_output], "metadata": {}},
+            {"cell_type": "markdown", "source": markdown, "metadata": {}},
         ]
     }
-    text = reader_notebook(nb)["cells"][1]["source"]
+    cells = reader_notebook(nb)["cells"]
+    assert cells[0]["source"] == "h = 0.69", "glue, its import and its loop leave the copy"
+    assert cells[0]["outputs"] == [], "and so do the records it left"
+    text = cells[1]["source"]
     assert RAW_MYST.search(text) is None, text
-    assert "The entropy is 0.693 nats [shannon1948]." in text
-    assert "> **Exercise: A title**" in text
-    assert "> Compute 0.69." in text
-    assert "<summary>Solution</summary>" in text
+    # As the site cites (sphinxcontrib-bibtex's author_year), in escaped Markdown.
+    assert "The entropy is 0.693 nats \\[Shannon, 1948\\]." in text
+    # The label ex-05-3 is the book's Exercise 5.3, whatever its title here.
+    assert "#### Exercise 5.3 (A title)\n\nCompute 0.69:" in text
+    assert "\\begin{equation*}\nx\n\\end{equation*}" in text, "unnumbered, as on the site"
+    assert "<details>\n<summary>Solution to Exercise 5.3 (" in text
     assert "> **Note**" in text
-    assert "See Figure {number}." in text
+    assert "See Figure 5.1, Exercise 5.3, KL divergence: the extra bits and " in text
+    assert cells[-1]["source"].startswith("## References\n\n- Claude E")
     assert nb["cells"][1]["source"] == markdown, "the source notebook must stay unchanged"
     with pytest.raises(ValueError, match="`other::h` names no value"):
         reader_notebook({"cells": [{"cell_type": "markdown", "source": "{glue}`other::h`"}]})
+    with pytest.raises(ValueError, match=r"role `\{eq\}` is not known"):
+        reader_notebook({"cells": [{"cell_type": "markdown", "source": "{eq}`x`"}]})
+
+
+@pytest.mark.build
+def test_reader_copies_number_exercises_and_figures_as_the_site(book_build):
+    from tools.reader_copy import reader_notebook
+
+    _, html = book_build
+    checked = 0
+    for notebook in sorted((ROOT / "book").rglob("*.ipynb")):
+        page = html / notebook.relative_to(ROOT).with_suffix(".html")
+        site = re.findall(
+            r'<span class="caption-number">([^<]*?)\s*</span>', page.read_text("utf-8")
+        )
+        copy = reader_notebook(json.loads(notebook.read_text(encoding="utf-8")))
+        text = "\n\n".join(_source(c) for c in copy["cells"] if c["cell_type"] == "markdown")
+        numbered = re.findall(r"^#### (Exercise [\d.]+)|^\*\*(Fig\. [\d.]+)\*\*", text, re.M)
+        shown = [exercise or figure for exercise, figure in numbered]
+        # The site numbers figures and exercises alike; compare each kind in reading order.
+        for kind in ("Exercise", "Fig."):
+            mine = [n for n in shown if n.startswith(kind)]
+            assert mine == [n for n in site if n.startswith(kind)], f"{notebook.name}: {kind}"
+        checked += len(shown)
+    print(f"\nexercise and figure numbers compared with the site: {checked}")
+    assert checked >= 100
+
+
+def test_reader_copy_folds_gated_solutions():
+    from tools.reader_copy import reader_notebook
+
+    nb = json.loads((ROOT / "book" / "problems" / "05_problems.ipynb").read_text("utf-8"))
+    cells = reader_notebook(nb)["cells"]
+    gated = [c for c in nb["cells"] if "solution" in c["metadata"].get("tags", [])]
+    folded = [c for c in cells if c["metadata"].get("jupyter", {}).get("source_hidden")]
+    assert len(folded) == sum(c["cell_type"] == "code" for c in gated) > 0
+    markdown = [c["source"] for c in cells if c["cell_type"] == "markdown"]
+    solutions = [m for m in markdown if m.startswith("<details>")]
+    assert solutions
+    assert all(m.endswith("</details>") for m in solutions)
+    assert not any("Solution to" in m for m in markdown if not m.startswith("<details>"))
 
 
 def _source(cell: dict) -> str:

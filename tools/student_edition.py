@@ -13,7 +13,7 @@ writes
 * ``OUT/html/``: the book built from a copy of its sources with the same solution cells
   removed, and ``{solution}`` directives and ``{solution-start}``...``{solution-end}``
   blocks cut from every Markdown page and cell;
-* ``OUT/xentbook-student.pdf``: that book printed whole (see :mod:`tools.pdf`).
+* ``OUT/xentbook-student.pdf``: that book printed whole, as :mod:`tools.pdf` prints it.
 
 It relies on the book's tagging convention: every cell that is part of a solution (the
 Markdown ``{solution}`` cell, or the gated ``{solution-start}``, code and
@@ -33,7 +33,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools._build import build_env, copy_sources, jupyter_book, project_root
+import yaml
+
+from tools import _myst
+from tools._build import build, build_env, copy_sources, jupyter_book, print_pdf, project_root
 from tools.reader_copy import reader_notebook
 
 __all__ = [
@@ -49,13 +52,6 @@ __all__ = [
 
 SOLUTION_TAG = "solution"
 PLACEHOLDER = "# Your solution here"
-
-# An opening fence of a solution directive: ```{solution} ex-1, :::{solution-start} ex-1 ...
-_SOLUTION_FENCE = re.compile(
-    r"^ {0,3}(?P<fence>`{3,}|:{3,})\s*\{(?P<name>solution|solution-start|solution-end)\}"
-)
-_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|:{3,})(?P<info>.*)$")
-_LABEL = re.compile(r"^\s*:label:\s*(?P<label>\S+)\s*$")
 
 
 @dataclass
@@ -98,51 +94,24 @@ def strip_markdown(text: str) -> tuple[str, list[str], int]:
     >>> labels, count
     (['sol-1'], 1)
     """
-    lines = text.splitlines(keepends=True)
     kept: list[str] = []
     labels: list[str] = []
-    removed = 0
-    i = 0
-    while i < len(lines):
-        match = _SOLUTION_FENCE.match(lines[i])
-        if not match or match["name"] == "solution-end":
-            kept.append(lines[i])
-            i += 1
+    removed, last, end = 0, 0, None
+    for found in _myst.elements(text):
+        if not isinstance(found, _myst.Directive) or found.start < last:
             continue
-        end = _block_end(lines, i)
-        if match["name"] == "solution-start":
-            # Everything up to and including the {solution-end} block goes too.
-            while end < len(lines):
-                closing = _SOLUTION_FENCE.match(lines[end])
-                if closing and closing["name"] == "solution-end":
-                    end = _block_end(lines, end)
-                    break
-                end += 1
-        labels += [m["label"] for line in lines[i:end] if (m := _LABEL.match(line))]
-        removed += 1
-        i = end
+        if end is None and found.name in ("solution", "solution-start"):
+            kept.append(text[last : found.start])
+            labels += [found.options["label"]] if "label" in found.options else []
+            removed += 1
+            last = found.end
+            # A gated solution runs on to the end of its {solution-end} block.
+            end = "solution-end" if found.name == "solution-start" else None
+        elif end == found.name:
+            last, end = found.end, None
+    if end is None:
+        kept.append(text[last:])
     return "".join(kept), labels, removed
-
-
-def _block_end(lines: list[str], start: int) -> int:
-    """Index just past the fenced block that opens at ``lines[start]``.
-
-    A fence with an info string opens a (possibly nested) block; a bare fence of the
-    same character, at least as long as the innermost open one, closes it.
-    """
-    stack = []
-    for i in range(start, len(lines)):
-        match = _FENCE.match(lines[i].rstrip("\n"))
-        if not match:
-            continue
-        fence, info = match["fence"], match["info"].strip()
-        if info or not stack:
-            stack.append(fence)
-        elif fence[0] == stack[-1][0] and len(fence) >= len(stack[-1]):
-            stack.pop()
-            if not stack:
-                return i + 1
-    return len(lines)
 
 
 def strip_notebook(notebook: dict) -> tuple[dict, StrippedBook]:
@@ -244,15 +213,16 @@ def unlink_labels(text: str, labels: set[str]) -> str:
     if not labels:
         return text
 
-    def replace(match: re.Match) -> str:
-        body = match["body"]
-        titled = re.fullmatch(r"(?P<title>.*?)\s*<(?P<label>[^<>]+)>", body, flags=re.S)
-        label = titled["label"] if titled else body
+    def replace(found: _myst.Element) -> str | None:
+        if not isinstance(found, _myst.Role) or found.name not in ("ref", "numref"):
+            return None
+        titled = re.fullmatch(r"(?P<title>.*?)\s*<(?P<label>[^<>]+)>", found.content, flags=re.S)
+        label = titled["label"] if titled else found.content
         if label.strip() not in labels:
-            return match[0]
+            return None
         return titled["title"] if titled else "the solution"
 
-    return re.sub(r"\{(?:ref|numref)\}`(?P<body>[^`]+)`", replace, text)
+    return _myst.rewrite(text, replace)
 
 
 def student_edition(
@@ -306,10 +276,7 @@ def student_edition(
         )
         code = _build_html(copy, Path(tmp) / "build", out / "html", strict) if html else 0
         if pdf and code == 0:
-            from tools.pdf import book_pdf  # the PDF tool reuses this module's stripping
-
-            written = book_pdf(copy, out / STUDENT_PDF, strict=strict)
-            print(f"student pdf: {written}")
+            print(f"student pdf: {_print_book(copy, out / STUDENT_PDF, strict)}")
         return code
 
 
@@ -369,15 +336,17 @@ def _add(total: StrippedBook, report: StrippedBook) -> None:
 
 
 def _mark_student_title(config: Path) -> None:
-    text = config.read_text(encoding="utf-8")
-    text = re.sub(
-        r'^title:\s*"?(?P<title>.*?)"?\s*$',
-        lambda m: f'title: "{m["title"]} (student edition)"',
-        text,
-        count=1,
-        flags=re.M,
-    )
-    config.write_text(text, encoding="utf-8")
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings["title"] = f"{settings['title']} (student edition)"
+    config.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), "utf-8")
+
+
+def _print_book(project: Path, pdf: Path, strict: bool) -> Path:
+    """The book in ``project`` on one page (Sphinx's ``singlehtml``), printed to ``pdf``."""
+    root_page = yaml.safe_load((project / "_toc.yml").read_text(encoding="utf-8"))["root"]
+    with tempfile.TemporaryDirectory(prefix="xentbook-student-pdf-") as tmp:
+        site = build(project, Path(tmp), builder="singlehtml", strict=strict)
+        return print_pdf(site / f"{root_page}.html", pdf)
 
 
 def _replace_dir(path: Path) -> None:
