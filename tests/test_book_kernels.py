@@ -22,13 +22,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# id: (OPENBLAS_CORETYPE, the kernel OpenBLAS then reports, lowest NumPy target switched off).
-# OpenBLAS reports its SSE3 kernel under the first name that shares it, Katmai.
+# id: (OPENBLAS_CORETYPE, the kernel OpenBLAS then reports, the CPU feature that kernel needs,
+# the lowest NumPy dispatch target switched off). OpenBLAS reports its SSE3 kernel under the
+# first name that shares it, Katmai.
 CONFIGS = {
-    "haswell-avx2": ("Haswell", "Haswell", "X86_V4"),  # most AMD CPUs and laptops
-    "skylakex-avx2": ("SkylakeX", "SkylakeX", "X86_V4"),  # AVX-512 BLAS, AVX2 NumPy
-    "sandybridge-avx": ("Sandybridge", "Sandybridge", "X86_V3"),  # no AVX2 anywhere
-    "prescott-sse": ("Prescott", "Katmai", "X86_V3"),  # SSE3 BLAS, NumPy's baseline
+    "haswell-avx2": ("Haswell", "Haswell", "AVX2", "X86_V4"),  # most AMD CPUs and laptops
+    "skylakex-avx2": ("SkylakeX", "SkylakeX", "AVX512_SKX", "X86_V4"),  # AVX-512 BLAS only
+    "sandybridge-avx": ("Sandybridge", "Sandybridge", "AVX", "X86_V3"),  # no AVX2 anywhere
+    "prescott-sse": ("Prescott", "Katmai", "SSE3", "X86_V3"),  # SSE3 BLAS, NumPy's baseline
 }
 
 # A chapter runs with its problem set: about a minute per item here, so items spread over
@@ -46,7 +47,7 @@ blas = [i for i in threadpoolctl.threadpool_info() if i["internal_api"] == "open
 print(json.dumps({
     "architecture": blas[0].get("architecture") if blas else None,
     "dispatch": list(m.__cpu_dispatch__),
-    "enabled": [t for t in m.__cpu_dispatch__ if m.__cpu_features__.get(t)],
+    "enabled": [f for f, on in m.__cpu_features__.items() if on],
 }))
 """
 
@@ -58,14 +59,12 @@ def _probe(env: dict[str, str]) -> dict:
     return json.loads(found.stdout)
 
 
-def _environment(coretype: str, lowest_off: str) -> dict[str, str]:
+def _environment(coretype: str, dispatch: list[str], lowest_off: str) -> dict[str, str]:
     """The environment of a run: the kernel, and every dispatch target from ``lowest_off`` up.
 
     NumPy switches off only the targets it is given, and its dispatcher still takes a higher
     one (X86_V4, AVX512_ICL) when that stays on, so all targets above go too.
     """
-    default = _probe(dict(os.environ))
-    dispatch = default["dispatch"]
     if lowest_off not in dispatch:
         pytest.skip(f"this NumPy has no {lowest_off} dispatch target ({dispatch})")
     off = dispatch[dispatch.index(lowest_off) :]
@@ -78,13 +77,13 @@ def _environment(coretype: str, lowest_off: str) -> dict[str, str]:
 @pytest.mark.parametrize("group", sorted(GROUPS))
 @pytest.mark.parametrize("name", list(CONFIGS))
 def test_notebooks_hold_under_another_kernel(name, group):
-    coretype, reported, lowest_off = CONFIGS[name]
+    coretype, reported, needs, lowest_off = CONFIGS[name]
     default = _probe(dict(os.environ))
     if default["architecture"] is None:
         pytest.skip("NumPy is not linked to OpenBLAS here")
-    if coretype == "SkylakeX" and "X86_V4" not in default["enabled"]:
-        pytest.skip("this CPU has no AVX-512, so it cannot run OpenBLAS's SkylakeX kernel")
-    env = _environment(coretype, lowest_off)
+    if needs not in default["enabled"]:
+        pytest.skip(f"this CPU has no {needs}, so it cannot run OpenBLAS's {coretype} kernel")
+    env = _environment(coretype, default["dispatch"], lowest_off)
     forced = _probe(env)
     assert forced["architecture"] == reported, f"OPENBLAS_CORETYPE={coretype} was ignored"
     off = env["NPY_DISABLE_CPU_FEATURES"].split(",")
