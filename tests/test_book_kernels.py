@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tools._book import chapters
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # id: (OPENBLAS_CORETYPE, the kernel OpenBLAS then reports, the CPU feature that kernel needs,
@@ -34,11 +36,7 @@ CONFIGS = {
 
 # A chapter runs with its problem set: about a minute per item here, so items spread over
 # workers.
-GROUPS = {
-    f"ch{n:02d}": sorted((ROOT / "book").glob(f"{n:02d}_*.ipynb"))
-    + sorted((ROOT / "book" / "problems").glob(f"{n:02d}_*.ipynb"))
-    for n in range(1, 9)
-}
+GROUPS = {f"ch{c.number:02d}": c.notebooks for c in chapters(ROOT)}
 
 _PROBE = """
 import json, threadpoolctl
