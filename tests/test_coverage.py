@@ -55,16 +55,23 @@ def _rows(section: str) -> list[list[str]]:
 
 
 def _plans() -> dict[str, str]:
-    body = TEXT.split("## Three plans", 1)[1].split("\n## ", 1)[0]
+    body = TEXT.split("## Four plans", 1)[1].split("\n## ", 1)[0]
     return dict(re.findall(r"^### (.+?)\n(.*?)(?=^### |\Z)", body, flags=re.M | re.S))
 
 
-def test_there_are_three_plans():
+def test_there_are_four_plans():
     assert set(_plans()) == {
         "A one-week machine-learning unit",
         "A three-week information-theory unit",
+        "A twelve-week module",
         "Self-study",
     }
+
+
+@pytest.mark.parametrize("plan", ["A twelve-week module", "Self-study"])
+def test_the_whole_course_plans_cover_every_chapter(plan):
+    covered = {int(n) for n in re.findall(r"\{doc\}`Chapter (\d+) <", _plans()[plan])}
+    assert covered == {c.number for c in chapters(ROOT)}
 
 
 @pytest.mark.parametrize("plan", sorted(_plans()))
