@@ -50,6 +50,7 @@ _LAZY = {
     "multiclass_data": "data",
     "two_class_data": "data",
     "two_class_truth": "data",
+    "xz_sizes": "data",
     "ReliabilityCurve": "_scoring",
     "brier_score": "_scoring",
     "expected_calibration_error": "_scoring",
@@ -114,6 +115,7 @@ __all__ = [
     "surprisal",
     "two_class_data",
     "two_class_truth",
+    "xz_sizes",
 ]
 
 

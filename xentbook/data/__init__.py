@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import _validation as v
 from .. import cross_entropy, entropy, kl_divergence
-from ._canterbury import canterbury
+from ._canterbury import canterbury, xz_sizes
 from ._digits import digits
 from ._synthetic import LinearModel, multiclass_data, two_class_data, two_class_truth
 
@@ -35,6 +35,7 @@ __all__ = [
     "multiclass_data",
     "two_class_data",
     "two_class_truth",
+    "xz_sizes",
 ]
 
 ALPHABET = tuple("abcdefghijklmnopqrstuvwxyz")
