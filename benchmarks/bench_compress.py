@@ -4,6 +4,7 @@ Run from the repository root:
 
     python benchmarks/bench_compress.py
     python benchmarks/bench_compress.py --json compress.json
+    python benchmarks/bench_compress.py --xz-table xentbook/data/xz_sizes.csv
 
 It prints one table measured in one run: for each text and compressor, the
 compressed size in bits per character, the size relative to bz2 (level 9), and the
@@ -12,16 +13,23 @@ text; CPU time of this process, so that other load on a shared machine counts
 less). For xentbook it also prints the coder's overhead: compressed bits minus the
 adaptive model's code length, with and without the header. Every round trip is
 checked. The script asserts nothing else: the targets are checked by the tests.
+
+``--xz-table PATH`` writes, instead, the table that ``xb.xz_sizes`` reads where Python
+has no lzma module (Pyodide): the bytes of xz -9e output for the prefixes of each text
+that are whole tenths of it.
 """
 
 from __future__ import annotations
 
 import argparse
 import bz2
+import csv
 import json
 import lzma
 import time
 import zlib
+
+import numpy as np
 
 import xentbook as xb
 
@@ -75,10 +83,33 @@ def measure(name: str) -> list[dict]:
     return rows
 
 
+def write_xz_table(path: str) -> None:
+    """The xz -9e sizes of the tenths of every text, as ``xb.xz_sizes`` reads them."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(
+            "# xz -9e (lzma.compress, preset=9 | lzma.PRESET_EXTREME) output sizes of the\n"
+            "# prefixes np.linspace(n / 10, n, 10).astype(int) of each Canterbury text;\n"
+            f"# written by: python benchmarks/bench_compress.py --xz-table {path}\n"
+        )
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["text", "prefix_bytes", "xz_bytes"])
+        for name in NAMES:
+            text = xb.canterbury(name)
+            for m in np.linspace(len(text) / 10, len(text), 10).astype(int):
+                blob = lzma.compress(text[:m], preset=9 | lzma.PRESET_EXTREME)
+                writer.writerow([name, int(m), len(blob)])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", metavar="PATH", help="also write the table as JSON")
+    parser.add_argument(
+        "--xz-table", metavar="PATH", help="only write the xz sizes that xb.xz_sizes ships"
+    )
     args = parser.parse_args()
+    if args.xz_table:
+        write_xz_table(args.xz_table)
+        return
     rows = [row for name in NAMES for row in measure(name)]
     print(
         f"{'text':9s} {'compressor':10s} {'bytes':>8s} {'bits/char':>9s} {'/ bz2':>6s} "

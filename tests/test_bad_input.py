@@ -205,6 +205,7 @@ CALLS = {
         {"n": "count", "seed": "seed", "separation": "real", "spread": "scale"},
     ),
     "two_class_truth": ((), {}, {"separation": "real", "spread": "scale"}),
+    "xz_sizes": (("alice29", [15208]), {}, {"name": "name"}),
 }
 
 NOT_CALLABLE = {

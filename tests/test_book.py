@@ -7,12 +7,15 @@ is shared by the tests of this module; its time is printed. The browser tests se
 browser download). Every request for anything but 127.0.0.1 is blocked and reported.
 
 - Every page: every formula typeset with a spoken label, every image and icon shows, no console
-  error, no raw MyST in the text, axe-core (from the axe-playwright-python wheel) finds no
-  critical or serious violation; the cold transfer of each chapter page is printed and
-  bounded. A screenshot of one chapter goes to ``tests/artifacts/chapter.png`` (git-ignored).
-- Every notebook page: its "Run in your browser" link opens it in JupyterLite; all cells
-  run, and every code cell's text output equals the committed one after the sanitising
-  nbval uses (tests/nbval_sanitize.cfg); kernel-ready and run times are printed.
+  error, no raw MyST in the text, axe-core with its default rules finds no critical or serious
+  violation; the cold transfer of each chapter page is printed and bounded. A screenshot of
+  one chapter goes to ``tests/artifacts/chapter.png`` (git-ignored). axe-core is npm's
+  release pinned in ``tests/package.json``: ``npm ci --prefix tests`` installs it into
+  ``tests/node_modules`` (.ci/run does); without it this test skips with that hint.
+- Every notebook page, with no exception: its "Run in your browser" link opens it in
+  JupyterLite; all cells run, and every code cell's text output equals the committed one
+  after the sanitising nbval uses (tests/nbval_sanitize.cfg); kernel-ready and run times are
+  printed, not bounded (timings belong to benchmarks/).
 
 Without Chromium or playwright the browser tests skip with a hint; with
 ``XENTBOOK_REQUIRE_BROWSER=1`` (set by .ci/run) they fail instead.
@@ -56,10 +59,6 @@ CHROMIUM_FLAGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
 PAGE_TIMEOUT_MS = 60_000
-KERNEL_READY_MAX_S = 20.0  # issue 12's bound on this machine, for the median notebook
-# Notebooks that cannot run in the site's JupyterLite, with the error that stops them there.
-# Pyodide's lzma module is a separate package that the offline carrier does not hold.
-LITE_GAPS = {"book/07_compression.ipynb": "No module named 'lzma'"}
 RUN_ALL_TIMEOUT_MS = 300_000
 # Cold transfer of a chapter page, speech data included, without JupyterLite.
 CHAPTER_PAGE_MAX_BYTES = 2.5e6
@@ -72,17 +71,45 @@ def _jupyter_book() -> str:
     return str(beside) if beside.exists() else (shutil.which("jupyter-book") or "jupyter-book")
 
 
+def _repository_files() -> dict[str, tuple[int, int]]:
+    """Every file of the clone outside build output and caches, with its size and mtime."""
+    skip = {".git", "_build", "__pycache__", ".venv", "node_modules", "artifacts"}
+    return {
+        p.relative_to(ROOT).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in ROOT.rglob("*")
+        if p.is_file() and not skip & set(p.relative_to(ROOT).parts)
+    }
+
+
 @pytest.fixture(scope="module")
 def book_build(tmp_path_factory):
-    """Build the book once, strictly, into a temporary folder."""
+    """Build the book once, strictly, into a temporary folder.
+
+    The files of the clone before and after are kept as ``proc.repository``: the build may
+    write only into its output folder.
+    """
     out = tmp_path_factory.mktemp("book")
     cmd = [_jupyter_book(), "build", str(ROOT), "-W", "-n", "--keep-going"]
     cmd += ["--path-output", str(out)]
+    before = _repository_files()
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=900)
     seconds = time.perf_counter() - start
+    proc.repository = before, _repository_files()
     print(f"\njupyter-book build (cold, strict, with JupyterLite): {seconds:.1f} s")
     return proc, out / "_build" / "html"
+
+
+@pytest.mark.build
+def test_build_writes_nothing_outside_its_output(book_build):
+    proc, _ = book_build
+    before, after = proc.repository
+    created = sorted(set(after) - set(before))
+    deleted = sorted(set(before) - set(after))
+    changed = sorted(f for f in set(before) & set(after) if before[f] != after[f])
+    assert not created, f"the build created files in the clone: {created}"
+    assert not deleted, f"the build deleted files of the clone: {deleted}"
+    assert not changed, f"the build changed files of the clone: {changed}"
 
 
 @pytest.mark.build
@@ -224,6 +251,57 @@ def test_pyodide_check_fails_on_a_changed_file(tmp_path):
         xentbook_lite.copy_pyodide(tmp_path, tmp_path / "out")
     assert f"{name}: sha256" in str(info.value)
     assert "pyodide.asm.wasm: missing" in str(info.value)
+
+
+def test_page_rewrites_fail_the_build_when_the_theme_markup_changes():
+    html = _book_extension("xentbook_html")
+    page = (
+        '<script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\n'
+        '<div id="pst-primary-sidebar" class="bd-sidebar-primary bd-sidebar">'
+        '<a class="reference internal" href="x.html">Entropy</a><details><summary>'
+        '<span class="toctree-toggle"></span></summary></details></div>'
+        '<script src="../_static/searchtools.js"></script>\n'
+    )
+    fixed = html.rewrite_page(page, search_scripts=False)
+    assert "fontawesome.js" not in fixed
+    assert "searchtools.js" not in fixed
+    assert '<summary aria-label="Sections of Entropy">' in fixed
+    assert 'role="complementary" aria-label="Book navigation"' in fixed
+    assert html.rewrite_page(fixed, search_scripts=False) == fixed, "a rebuild rewrites again"
+    # The same markup as a theme upgrade might write it: each pattern misses, and says so.
+    changed = {
+        "Font Awesome's script": page.replace('digest=1"></script>', 'digest=1" id="fa"></script>'),
+        "the sidebar outside a landmark": page.replace('class="bd-sidebar-primary', 'class="x'),
+        "a nameless sidebar <summary>": page.replace('"reference internal"', '"reference"'),
+        "the search index off the search page": page.replace("<script src", "<script defer src"),
+    }
+    for name, markup in changed.items():
+        with pytest.raises(html.PatternError, match=re.escape(name)):
+            html.rewrite_page(markup, search_scripts=False)
+
+
+def test_icon_trim_fails_the_build_without_the_theme_icon_rules(tmp_path):
+    html = _book_extension("xentbook_html")
+    css = tmp_path / html._THEME_CSS
+    font = tmp_path / html._ICON_FONT
+    for path in (css, font):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text('.fa-x{--fa:"\\f002"}')  # icons drawn another way than _ICON_RULE knows
+    font.write_bytes(b"")
+    with pytest.raises(html.PatternError, match="_ICON_RULE"):
+        html._trim_icons(tmp_path, {})
+
+
+def test_lock_entries_fail_the_build_when_the_lock_format_changes(tmp_path):
+    lite = _book_extension("xentbook_lite")
+    lock = json.loads((lite.PYODIDE_PINS / "pyodide-lock.json").read_text())
+    fields = set.intersection(*(set(e) for e in lock["packages"].values()))
+    wheel = tmp_path / "demo-1.0-py3-none-any.whl"
+    wheel.write_bytes(b"wheel")
+    entry = lite._lock_entry(wheel, ["demo"], [], fields)
+    assert set(entry) == fields
+    with pytest.raises(lite.ExtensionError, match="update _lock_entry"):
+        lite._lock_entry(wheel, ["demo"], [], fields | {"a_new_field"})
 
 
 def test_css_purge_drops_only_selectors_that_cannot_match():
@@ -470,10 +548,24 @@ async () => {
 """
 
 
-def _axe_source() -> str:
-    import axe_playwright_python
+AXE = ROOT / "tests" / "node_modules" / "axe-core"
 
-    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+
+def _axe_source() -> str:
+    """npm's axe-core at the version pinned in tests/package.json, or a skip with the hint."""
+    pinned = json.loads((ROOT / "tests" / "package.json").read_text())["devDependencies"]
+    want = pinned["axe-core"]
+    found = AXE / "package.json"
+    have = json.loads(found.read_text())["version"] if found.is_file() else None
+    if have == want:
+        return (AXE / "axe.min.js").read_text(encoding="utf-8")
+    message = (
+        f"axe-core {want} is not installed (found {have or 'none'}); "
+        "`npm ci --prefix tests` installs it into tests/node_modules."
+    )
+    if os.environ.get("XENTBOOK_REQUIRE_BROWSER") == "1":
+        pytest.fail(message + " (XENTBOOK_REQUIRE_BROWSER=1 makes this a failure.)")
+    pytest.skip(message)
 
 
 _AXE_RUN = """
@@ -765,17 +857,7 @@ def test_every_chapter_runs_in_jupyterlite(book_build):
                 for i, (w, h) in enumerate(zip(want, have, strict=False))
                 if _text_outputs(w, sanitize) != _text_outputs(h, sanitize)
             ]
-            if notebook in LITE_GAPS:
-                stopped = differ and LITE_GAPS[notebook] in str(
-                    _text_outputs(have[differ[0]], sanitize)
-                )
-                if not stopped:
-                    failures.append(
-                        f"{notebook}: expected to stop at {LITE_GAPS[notebook]!r}; "
-                        "if it now runs, take it out of LITE_GAPS"
-                        + _first_difference(want, have, differ, sanitize)
-                    )
-            elif len(want) != len(have) or differ:
+            if len(want) != len(have) or differ:
                 failures.append(
                     f"{notebook}: {len(differ)} of {len(want)} code cells differ"
                     + _first_difference(want, have, differ, sanitize)
@@ -792,8 +874,6 @@ def test_every_chapter_runs_in_jupyterlite(book_build):
         left = sorted(set(browser.left))
     median = statistics.median(readiness)
     print(f"kernel ready: median {median:.1f} s, slowest {max(readiness):.1f} s")
-    if median > KERNEL_READY_MAX_S:
-        failures.append(f"median kernel ready after {median:.1f} s")
     assert not left, f"requests left 127.0.0.1 (blocked): {left}"
     assert not failures, "\n".join(failures)
 

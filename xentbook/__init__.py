@@ -53,6 +53,7 @@ _LAZY = {
     "multiclass_data": "data",
     "two_class_data": "data",
     "two_class_truth": "data",
+    "xz_sizes": "data",
     "ReliabilityCurve": "_scoring",
     "brier_score": "_scoring",
     "expected_calibration_error": "_scoring",
@@ -135,6 +136,7 @@ __all__ = [
     "surprisal",
     "two_class_data",
     "two_class_truth",
+    "xz_sizes",
 ]
 
 

@@ -101,9 +101,17 @@ def purge_site(outdir: Path, texts: dict[Path, str]) -> None:
     ``texts`` are :func:`site_texts`: a class that none of them names is on no element.
     """
     words = {word for text in texts.values() for word in _WORD.findall(text)}
-    for sheet in (outdir / "_static").rglob("*.css"):
-        if "mathjax" not in sheet.parts:
-            css = sheet.read_text(encoding="utf-8")
-            sheet.write_text(purge(css, words), encoding="utf-8")
-            # A source map of the whole sheet would point browsers' tools at rules that are gone.
-            sheet.with_name(sheet.name + ".map").unlink(missing_ok=True)
+    for sheet in site_sheets(outdir):
+        css = sheet.read_text(encoding="utf-8")
+        sheet.write_text(purge(css, words), encoding="utf-8")
+
+
+def site_sheets(outdir: Path) -> list[Path]:
+    """The stylesheets of the site's pages (MathJax and JupyterLite have their own)."""
+    return sorted(p for p in (outdir / "_static").rglob("*.css") if "mathjax" not in p.parts)
+
+
+def drop_source_maps(outdir: Path) -> None:
+    """A source map of a whole sheet would point browsers' tools at rules that are gone."""
+    for sheet in site_sheets(outdir):
+        sheet.with_name(sheet.name + ".map").unlink(missing_ok=True)

@@ -2,13 +2,19 @@
 
 Besides the duplicated scripts below, it loads MathJax in parts through
 book/_static/xentbook-mathjax.js (formulas first, then a spoken label for each, and the menu
-on demand) and book/_static/xentbook.css (link contrast in exercise boxes), and after the
-build it drops two scripts no page needs (Font Awesome's, whose icons the theme's CSS already
-draws, and the search index outside the search page), gives the bibliography list list
-items, names the sidebar's expand buttons, drops the stylesheet rules that can match nothing
-on the site (book/_ext/xentbook_css.py), cuts Font Awesome's icon font down to the icons the
-site shows, and leaves sphinx-design's stylesheet and script off pages that use none of its
-components (see the comments by each).
+on demand) and book/_static/xentbook.css (link contrast in exercise boxes), writes the
+bibliography's entries as list items (a Sphinx node visitor), and leaves sphinx-design's
+stylesheet and script off pages that use none of its components (the page context).
+
+What no template, option or Sphinx API reaches is rewritten after the build: it drops two
+scripts no page needs (Font Awesome's, whose icons the theme's CSS already draws, and the
+search index outside the search page), names the sidebar's expand buttons, makes the primary
+sidebar a landmark, drops the stylesheet rules that can match nothing on the site
+(book/_ext/xentbook_css.py), and cuts Font Awesome's icon font down to the icons the site
+shows. Each of these rewrites checks what it leaves on every page (``_LEFT_AFTER``) or in the
+theme's files, and fails the build when the theme's markup no longer matches its pattern, so
+an upgrade cannot silently undo it. (The search button's name is fixed in a template
+override, book/_templates/search-button-field.html.)
 
 The duplicated scripts:
 Sphinx 7 (which Jupyter Book 1 requires) writes every inline ``<script>`` that an
@@ -25,11 +31,14 @@ cannot use, so this extension drops the second copy of each script on every page
 
 from __future__ import annotations
 
+import hashlib
 import re
+import shutil
 from pathlib import Path
 
-from fontTools import subset
-from xentbook_css import purge_site, site_texts
+from docutils import nodes
+from sphinx.errors import ExtensionError
+from xentbook_css import drop_source_maps, purge_site, site_sheets, site_texts
 
 # The theme's CSS already draws every Font Awesome icon with its web fonts; its 1.5 MB
 # script only swaps them for SVGs. Dropping the script keeps the icons and a third of a
@@ -80,9 +89,21 @@ _SEARCH_SCRIPTS = re.compile(
     r"</script>\s*"
 )
 
-# docutils marks each bibliography entry role="doc-biblioentry" inside a role="list": ARIA
-# deprecated that role, and a list must own list items (axe: aria-required-children, critical).
-_BIBLIOENTRY = ' role="doc-biblioentry"'
+
+def _visit_citation(self, node):
+    # docutils marks each bibliography entry role="doc-biblioentry" inside a role="list": ARIA
+    # deprecated that role, and a list must own list items (axe: aria-required-children,
+    # critical). The same markup as docutils' visit_citation, with role="listitem".
+    if not isinstance(node.previous_sibling(), type(node)):
+        self.body.append('<div role="list" class="citation-list">\n')
+    self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
+
+
+def _depart_citation(self, node):
+    self.body.append("</div>\n")
+    if not isinstance(node.next_node(descend=False, siblings=True), type(node)):
+        self.body.append("</div>\n")
+
 
 # A sidebar entry with sub-pages (a chapter and its problem set) gets a <summary> holding only
 # a chevron icon: it has no accessible name (axe: summary-name, serious). Name it after its entry.
@@ -137,7 +158,10 @@ def _icon_classes_named(texts: dict[Path, str]) -> set[str]:
 def _trim_icons(outdir: Path, texts: dict[Path, str]) -> None:
     css_path, font_path = outdir / _THEME_CSS, outdir / _ICON_FONT
     if not (css_path.exists() and font_path.exists()):
-        return
+        raise PatternError(
+            f"xentbook_html: the theme no longer ships {_THEME_CSS} and {_ICON_FONT}; "
+            "update them in book/_ext/xentbook_html.py"
+        )
     named = _icon_classes_named(texts)
     shown = set()
 
@@ -147,7 +171,13 @@ def _trim_icons(outdir: Path, texts: dict[Path, str]) -> None:
         shown.add(_css_character(rule.group(2)))
         return rule.group(0)
 
-    css = _ICON_RULE.sub(keep_if_named, css_path.read_text(encoding="utf-8"))
+    original = css_path.read_text(encoding="utf-8")
+    if not _ICON_RULE.search(original):
+        raise PatternError(
+            f"xentbook_html: {_THEME_CSS} has no Font Awesome icon rule that _ICON_RULE matches; "
+            "the theme changed how it draws icons: update _ICON_RULE"
+        )
+    css = _ICON_RULE.sub(keep_if_named, original)
     css_path.write_text(css, encoding="utf-8")
     others = "\n".join(
         p.read_text(encoding="utf-8")
@@ -158,12 +188,56 @@ def _trim_icons(outdir: Path, texts: dict[Path, str]) -> None:
         ord(found.group(0)) if len(found.group(0)) == 1 else int(found.group(1), 16)
         for found in _ICON_CHARACTERS.finditer(_ICON_RULE.sub("", css) + others)
     }
+    from fontTools import subset  # only when the font is cut, not on a rebuild with no change
+
     options = subset.Options(flavor="woff2", layout_features=["*"])
     font = subset.load_font(str(font_path), options)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=shown - {None})
     subsetter.subset(font)
     subset.save_font(font, str(font_path), options)
+
+
+class PatternError(ExtensionError):
+    """A rewrite of the theme's markup no longer finds what it rewrites."""
+
+
+# What each rewrite must have left on a page; a page that still fails one of these means that
+# Sphinx or the theme changed its markup, and the build fails instead of shipping it unfixed.
+_LEFT_AFTER = {
+    "Font Awesome's script": lambda page, search: "_static/scripts/fontawesome.js" not in page,
+    "a nameless sidebar <summary>": lambda page, search: (
+        re.search(r'<summary(?![^>]*aria-label)[^>]*>\s*<span class="toctree-toggle"', page) is None
+    ),
+    "the sidebar outside a landmark": lambda page, search: (
+        'id="pst-primary-sidebar"' not in page or _SIDEBAR_LANDMARK in page
+    ),
+    "the search index off the search page": lambda page, search: (
+        search or "_static/searchtools.js" not in page
+    ),
+}
+
+
+def rewrite_page(text: str, search_scripts: bool) -> str:
+    """The page with the fixes above; ``search_scripts``: keep the search index's scripts.
+
+    Raises
+    ------
+    PatternError
+        If a fix found nothing to rewrite on a page that still needs it.
+    """
+    lighter = _FONTAWESOME_JS.sub("", text)
+    lighter = _NAMELESS_SUMMARY.sub(_name_summary, lighter)
+    lighter = lighter.replace(_PRIMARY_SIDEBAR, _SIDEBAR_LANDMARK)
+    if not search_scripts:
+        lighter = _SEARCH_SCRIPTS.sub("", lighter)
+    unfixed = [name for name, ok in _LEFT_AFTER.items() if not ok(lighter, search_scripts)]
+    if unfixed:
+        raise PatternError(
+            f"xentbook_html: the theme's markup changed, these fixes no longer apply: {unfixed}; "
+            "update their patterns in book/_ext/xentbook_html.py"
+        )
+    return lighter
 
 
 def _rewrite_pages(app, exception):
@@ -175,19 +249,46 @@ def _rewrite_pages(app, exception):
         if outdir / "lite" in page.parents:
             continue
         text = page.read_text(encoding="utf-8")
-        lighter = _FONTAWESOME_JS.sub("", text).replace(_BIBLIOENTRY, ' role="listitem"')
-        lighter = _NAMELESS_SUMMARY.sub(_name_summary, lighter)
-        lighter = lighter.replace(_PRIMARY_SIDEBAR, _SIDEBAR_LANDMARK)
-        if not search_as_you_type and page != outdir / "search.html":
-            lighter = _SEARCH_SCRIPTS.sub("", lighter)
+        try:
+            lighter = rewrite_page(text, search_as_you_type or page == outdir / "search.html")
+        except PatternError as error:
+            raise PatternError(f"{page.relative_to(outdir)}: {error}") from None
         if lighter != text:
             page.write_text(lighter, encoding="utf-8")
     for unused in _FONTAWESOME_FILES:
         (outdir / unused).unlink(missing_ok=True)
+    drop_source_maps(outdir)
     # Read once, after the pages' rewrite: the words that decide what CSS and icons stay.
     texts = site_texts(outdir)
+    _purge_and_trim(outdir, texts)
+
+
+def _purge_and_trim(outdir: Path, texts: dict[Path, str]) -> None:
+    """Purge the stylesheets and cut the icon font, or, when the pages, the sheets and the
+    font that Sphinx copied are those of an earlier build, restore that build's results."""
+    files = [*site_sheets(outdir), outdir / _ICON_FONT]
+    files = [f for f in files if f.exists()]
+    digest = hashlib.sha256()
+    for path in [Path(__file__), Path(__file__).with_name("xentbook_css.py"), *files]:
+        digest.update(path.read_bytes() + b"\0")
+    for path, text in sorted(texts.items()):
+        digest.update(f"{path.relative_to(outdir)}\0{text}\0".encode())
+    cache = outdir.parent / "xentbook-cache" / "static"
+    stamp = cache / "inputs.sha256"
+    saved = [cache / f.relative_to(outdir) for f in files]
+    fresh = stamp.is_file() and stamp.read_text() == digest.hexdigest()
+    if fresh and all(s.is_file() for s in saved):
+        for copy, target in zip(saved, files, strict=True):
+            shutil.copyfile(copy, target)
+        return
     purge_site(outdir, texts)
     _trim_icons(outdir, texts)
+    if cache.exists():
+        shutil.rmtree(cache)
+    for target, copy in zip(files, saved, strict=True):
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, copy)
+    stamp.write_text(digest.hexdigest())
 
 
 def _load_mathjax_in_parts(app):
@@ -202,6 +303,7 @@ def setup(app):
     app.add_css_file("xentbook.css")
     app.connect("builder-inited", _load_mathjax_in_parts)
     app.connect("build-finished", _rewrite_pages)
+    app.add_node(nodes.citation, override=True, html=(_visit_citation, _depart_citation))
     # Late priority: run after every other extension has adjusted the page's scripts.
     app.connect("html-page-context", _drop_duplicate_scripts, priority=900)
     app.connect("html-page-context", _drop_unused_design, priority=900)

@@ -6,13 +6,21 @@ At the end of an HTML build it writes ``lite/`` into the output folder, with no 
   and the same copy behind each page's download button;
 - the Pyodide distribution, copied from the folder the ``xentbook_pyodide_source`` setting
   names and checked file by file against the sha256 values kept in tools/pyodide/ (a mismatch
-  or a missing file fails the build);
+  or a missing file fails the build), handed to ``jupyter lite build`` where JupyterLite
+  looks for a local Pyodide (``static/pyodide`` of its lite folder), with the kernel's
+  settings in that folder's ``jupyter-lite.json``: JupyterLite copies both into the site;
 - three wheels the kernel loads on import through Pyodide's lock file: ``xentbook`` (built
   from this repository), ``comm`` (which the kernel needs and Pyodide lacks) and a
-  ``myst_nb`` shim whose ``glue`` displays what myst-nb's does;
+  ``myst_nb`` shim whose ``glue`` displays what myst-nb's does. JupyterLite has no setting
+  for lock entries, so they are written here, with exactly the fields of Pyodide's own
+  entries: a Pyodide whose lock has other fields fails the build;
 - a "Run in your browser" link at the top of every notebook page.
 
 The xentbook wheel is also offered for download at ``wheels/``.
+
+A rebuild with no change is quick: the wheel and JupyterLite are rebuilt only when the hash
+of their inputs changes (kept in ``_build/xentbook-cache/``), and every file the build writes
+is under the build's output folder or a temporary one.
 """
 
 from __future__ import annotations
@@ -28,8 +36,11 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
+
+from sphinx.errors import ExtensionError
 
 
 def _project_root() -> Path:
@@ -56,6 +67,8 @@ KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 # What the Pyodide kernel installs as it starts, less its own two wheels (ipykernel and
 # pyodide_kernel, which it installs itself); all are in the served lock file.
 KERNEL_PACKAGES = ["micropip", "ssl", "sqlite3", "comm", "jedi", "ipython"]
+# What the xentbook wheel is built from (pyproject.toml names README.md as its readme).
+WHEEL_INPUTS = ("pyproject.toml", "README.md", "xentbook")
 SHIM = '''"""The part of myst-nb a chapter uses in JupyterLite: ``glue`` (display only)."""
 
 import IPython
@@ -154,23 +167,72 @@ def installed_wheel(out: Path, distribution: str) -> Path:
     return _write_wheel(out, dist.metadata["Name"], dist.version, files, requires)
 
 
-def xentbook_wheel(out: Path) -> Path:
-    """Build the xentbook wheel from this repository, offline (no build isolation)."""
+def _tree_files(root: Path, names) -> list[Path]:
+    """The files under ``root / name`` for each name, without Python's byte-code caches."""
+    found = []
+    for name in names:
+        path = root / name
+        found += [path] if path.is_file() else sorted(path.rglob("*"))
+    return [f for f in found if f.is_file() and "__pycache__" not in f.parts]
+
+
+def inputs_hash(root: Path, files, *extra: str) -> str:
+    """One sha256 over the paths (relative to ``root``) and bytes of ``files``, and ``extra``."""
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    for text in extra:
+        digest.update(text.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _up_to_date(stamp: Path, key: str, *outputs: Path) -> bool:
+    return stamp.is_file() and stamp.read_text() == key and all(o.exists() for o in outputs)
+
+
+def wheel_name() -> str:
+    """The file name of the xentbook wheel: the installed version's (checked once built)."""
+    return f"xentbook-{importlib.metadata.version('xentbook')}-py3-none-any.whl"
+
+
+def xentbook_wheel(out: Path, cache: Path) -> Path:
+    """Build the xentbook wheel into ``out``, offline, unless its inputs are unchanged.
+
+    setuptools writes ``build/`` and ``*.egg-info`` beside the sources, so it builds a copy
+    of them in a temporary folder: nothing in the repository is written or deleted.
+    """
+    files = _tree_files(ROOT, WHEEL_INPUTS)
+    key = inputs_hash(ROOT, files, sys.version)
+    wheel, stamp = out / wheel_name(), cache / "wheel.sha256"
+    if _up_to_date(stamp, key, wheel):
+        return wheel
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("xentbook-*.whl"):
         old.unlink()
-    cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
-    cmd += ["--no-index", "-q", "-w", str(out), str(ROOT)]
-    # setuptools reuses build/lib: a module removed since the last build would ship again.
-    shutil.rmtree(ROOT / "build", ignore_errors=True)
-    subprocess.run(cmd, check=True, cwd=ROOT)
-    shutil.rmtree(ROOT / "build", ignore_errors=True)  # or Sphinx would read it as pages
-    return next(out.glob("xentbook-*.whl"))
+    with tempfile.TemporaryDirectory() as tmp:
+        for f in files:
+            copy = Path(tmp) / f.relative_to(ROOT)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, copy)
+        cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
+        cmd += ["--no-index", "-q", "-w", str(out), tmp]
+        subprocess.run(cmd, check=True, cwd=tmp)
+    if not wheel.is_file():
+        built = [w.name for w in out.glob("xentbook-*.whl")]
+        raise ExtensionError(
+            f"the wheel built is {built}, not {wheel.name}: reinstall the package "
+            "(`pip install -e .`) so that its installed version matches pyproject.toml"
+        )
+    cache.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(key)
+    return wheel
 
 
-def _lock_entry(wheel: Path, imports: list[str], depends: list[str]) -> dict:
+def _lock_entry(wheel: Path, imports: list[str], depends: list[str], fields: set) -> dict:
+    """A Pyodide lock entry for a pure-Python wheel, with the ``fields`` that every entry of
+    Pyodide's own lock has: a lock whose entries have other fields fails the build."""
     name, version = wheel.name.split("-")[:2]
-    return {
+    entry = {
         "name": name,
         "version": version,
         "file_name": wheel.name,
@@ -180,8 +242,14 @@ def _lock_entry(wheel: Path, imports: list[str], depends: list[str]) -> dict:
         "imports": imports,
         "depends": depends,
         "unvendored_tests": False,
-        "shared_library": False,
     }
+    if set(entry) != fields:
+        raise ExtensionError(
+            "xentbook_lite writes Pyodide lock entries with the fields "
+            f"{sorted(entry)}, but the pinned lock's entries have {sorted(fields)}: "
+            "update _lock_entry for this Pyodide release"
+        )
+    return entry
 
 
 def notebook_docs(app) -> list[str]:
@@ -189,83 +257,128 @@ def notebook_docs(app) -> list[str]:
     return sorted(d for d in app.env.found_docs if str(app.env.doc2path(d)).endswith(".ipynb"))
 
 
-def _reader_copies(app, contents: Path) -> None:
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _reader_copies(app, cache: Path) -> dict[str, str]:
+    """The reader copy of every notebook page (path under the book -> JSON text); each is
+    also written behind its page's download button. A copy is made again only when its
+    notebook or the book tooling (tools/) changed."""
     from tools.reader_copy import reader_notebook
 
+    tooling = inputs_hash(ROOT, _tree_files(ROOT, ["tools"]))
+    copies, used = {}, set()
     for doc in notebook_docs(app):
-        nb = json.loads(Path(app.env.doc2path(doc)).read_text(encoding="utf-8"))
-        text = json.dumps(reader_notebook(nb), indent=1, ensure_ascii=False) + "\n"
-        for target in (contents / f"{doc}.ipynb", Path(app.outdir) / "_sources" / f"{doc}.ipynb"):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+        source = Path(app.env.doc2path(doc)).read_bytes()
+        saved = cache / "reader" / hashlib.sha256(source + tooling.encode()).hexdigest()
+        if saved.is_file():
+            text = saved.read_text(encoding="utf-8")
+        else:
+            nb = reader_notebook(json.loads(source))
+            text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+            _write_if_changed(saved, text)
+        copies[f"{doc}.ipynb"] = text
+        used.add(saved)
+        _write_if_changed(Path(app.outdir) / "_sources" / f"{doc}.ipynb", text)
+    for stale in set((cache / "reader").iterdir()) - used:
+        stale.unlink()
+    return copies
+
+
+def _lite_config(litedir: Path) -> None:
+    """JupyterLite's own input settings (``jupyter-lite.json`` in the lite folder), which
+    ``jupyter lite build`` merges into the site's."""
+    kernel = {
+        "disablePyPIFallback": True,
+        # Loaded with Pyodide, side by side, instead of one by one by the kernel's start.
+        "loadPyodideOptions": {"packages": KERNEL_PACKAGES},
+    }
+    config = {
+        "jupyter-lite-schema-version": 0,
+        "jupyter-config-data": {
+            # window.jupyterapp lets the browser tests run the notebooks as a reader would.
+            "exposeAppInBrowser": "true",
+            "litePluginSettings": {KERNEL_PLUGIN: kernel},
+        },
+    }
+    (litedir / "jupyter-lite.json").write_text(json.dumps(config, indent=2) + "\n")
+
+
+def _lite_inputs_key(app, copies: dict[str, str], wheel: Path) -> str:
+    """Everything the ``lite/`` folder is made from, hashed."""
+    pins = _tree_files(ROOT, ["tools/pyodide", "book/_ext/xentbook_lite.py"])
+    versions = [
+        f"{d}=={importlib.metadata.version(d)}"
+        for d in ("jupyterlite-core", "jupyterlite-pyodide-kernel", "jupyterlab-myst", "comm")
+    ]
+    notebooks = [f"{name}\0{text}" for name, text in sorted(copies.items())]
+    return inputs_hash(
+        ROOT, pins, app.config.xentbook_pyodide_source, _sha256(wheel), *versions, *notebooks
+    )
 
 
 def build_lite(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    staging = outdir.parent / "lite-staging"
-    if staging.exists():
-        shutil.rmtree(staging)
+    cache = outdir.parent / "xentbook-cache"
+    wheel = xentbook_wheel(outdir / "wheels", cache)
+    copies = _reader_copies(app, cache)
+    if not app.config.xentbook_pyodide_source:
+        raise ExtensionError("set sphinx.config.xentbook_pyodide_source in _config.yml")
+    key, stamp = _lite_inputs_key(app, copies, wheel), cache / "lite.sha256"
+    if _up_to_date(stamp, key, outdir / LITE / "jupyter-lite.json"):
+        return
+    stamp.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(dir=outdir.parent) as tmp:
+        _write_lite(app, Path(tmp), copies, wheel, outdir / LITE)
+    cache.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(key)
+
+
+def _write_lite(app, staging: Path, copies: dict[str, str], wheel: Path, target: Path) -> None:
     contents, litedir, wheels = staging / "contents", staging / "lite", staging / "wheels"
     for folder in (contents, litedir, wheels):
         folder.mkdir(parents=True)
-    _reader_copies(app, contents)
-    if (outdir / LITE).exists():
-        shutil.rmtree(outdir / LITE)
+    for name, text in copies.items():
+        _write_if_changed(contents / name, text)
+    # Pyodide goes where JupyterLite looks for a local one (static/pyodide of the lite
+    # folder): it copies it into the site and points the kernel at it.
+    pyodide = litedir / "static" / "pyodide"
+    lock = copy_pyodide(pyodide_source(app.config.xentbook_pyodide_source), pyodide)
+    fields = set.intersection(*(set(entry) for entry in lock["packages"].values()))
+    shim = _write_wheel(wheels, "myst_nb", "0.0.0", {"myst_nb/__init__.py": SHIM.encode()})
+    extra = {
+        "xentbook": _lock_entry(wheel, ["xentbook"], ["numpy", "matplotlib"], fields),
+        "comm": _lock_entry(installed_wheel(wheels, "comm"), ["comm"], ["traitlets"], fields),
+        "myst-nb": _lock_entry(shim, ["myst_nb"], ["ipython"], fields),
+    }
+    for source in (wheel, shim, wheels / extra["comm"]["file_name"]):
+        shutil.copyfile(source, pyodide / source.name)
+    lock["packages"] |= extra
+    (pyodide / "pyodide-lock.json").write_text(json.dumps(lock, indent=1) + "\n")
+    _lite_config(litedir)
+    if target.exists():
+        shutil.rmtree(target)
     cmd = [sys.executable, "-m", "jupyter", "lite", "build", "--contents", str(contents)]
-    cmd += ["--output-dir", str(outdir / LITE), "--lite-dir", str(litedir)]
+    cmd += ["--output-dir", str(target), "--lite-dir", str(litedir)]
     cmd += ["--apps", "notebooks", "--no-sourcemaps", "--no-unused-shared-packages"]
     proc = subprocess.run(cmd, cwd=litedir, capture_output=True, text=True)
     if proc.returncode:
-        raise RuntimeError(
+        raise ExtensionError(
             f"jupyter lite build failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}"
         )
 
-    if not app.config.xentbook_pyodide_source:
-        raise RuntimeError("set sphinx.config.xentbook_pyodide_source in _config.yml")
-    pyodide = outdir / LITE / "static" / "pyodide"
-    lock = copy_pyodide(pyodide_source(app.config.xentbook_pyodide_source), pyodide)
-    shim = _write_wheel(wheels, "myst_nb", "0.0.0", {"myst_nb/__init__.py": SHIM.encode()})
-    extra = {
-        "xentbook": _lock_entry(Path(app.xentbook_wheel), ["xentbook"], ["numpy", "matplotlib"]),
-        "comm": _lock_entry(installed_wheel(wheels, "comm"), ["comm"], ["traitlets"]),
-        "myst-nb": _lock_entry(shim, ["myst_nb"], ["ipython"]),
-    }
-    for entry in extra.values():
-        source = wheels / entry["file_name"]
-        if not source.exists():  # the xentbook wheel, built before the pages
-            source = Path(app.xentbook_wheel)
-        shutil.copyfile(source, pyodide / entry["file_name"])
-    lock["packages"] |= extra
-    (pyodide / "pyodide-lock.json").write_text(json.dumps(lock, indent=1) + "\n")
 
-    config_file = outdir / LITE / "jupyter-lite.json"
-    config = json.loads(config_file.read_text())
-    # window.jupyterapp lets the browser tests run the notebooks as a reader would.
-    config["jupyter-config-data"]["exposeAppInBrowser"] = "true"
-    settings = config["jupyter-config-data"].setdefault("litePluginSettings", {})
-    settings.setdefault(KERNEL_PLUGIN, {}).update(
-        {
-            "pyodideUrl": "./static/pyodide/pyodide.js",
-            "disablePyPIFallback": True,
-            # Loaded with Pyodide, side by side, instead of one by one by the kernel's start.
-            "loadPyodideOptions": {"packages": KERNEL_PACKAGES},
-        }
-    )
-    config_file.write_text(json.dumps(config, indent=2) + "\n")
-    shutil.rmtree(staging)
-
-
-def offer_wheel(app) -> None:
-    """Build the xentbook wheel first, so that pages can name it and the site can serve it."""
-    if app.builder.format != "html":
-        return
-    wheel = xentbook_wheel(Path(app.outdir) / "wheels")
-    app.xentbook_wheel = str(wheel)
-    app.config.myst_substitutions = {
-        **(app.config.myst_substitutions or {}),
-        "xentbook_wheel": f'<a href="../wheels/{wheel.name}" download>{wheel.name}</a>',
+def name_wheel(app, config) -> None:
+    """Let pages name the wheel the build will serve: ``{{ xentbook_wheel }}``."""
+    name = wheel_name()
+    config.myst_substitutions = {
+        **(config.myst_substitutions or {}),
+        "xentbook_wheel": f'<a href="../wheels/{name}" download>{name}</a>',
     }
 
 
@@ -285,8 +398,7 @@ def setup(app):
         sys.path.insert(0, str(ROOT))
     # Set in _config.yml: where the Pyodide files come from (checked against tools/pyodide/).
     app.add_config_value("xentbook_pyodide_source", "", "html", types=[str])
-    # Before myst-parser reads its settings (priority 500), so the substitution exists.
-    app.connect("builder-inited", offer_wheel, priority=100)
+    app.connect("config-inited", name_wheel)
     app.connect("html-page-context", launch_link)
     app.connect("build-finished", build_lite)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

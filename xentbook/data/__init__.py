@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import _validation as v
 from .. import cross_entropy, entropy, kl_divergence
-from ._canterbury import canterbury
+from ._canterbury import canterbury, xz_sizes
 from ._digits import digits
 from ._penguins import Penguins, penguins
 from ._synthetic import LinearModel, multiclass_data, two_class_data, two_class_truth
@@ -38,6 +38,7 @@ __all__ = [
     "penguins",
     "two_class_data",
     "two_class_truth",
+    "xz_sizes",
 ]
 
 ALPHABET = tuple("abcdefghijklmnopqrstuvwxyz")
