@@ -26,7 +26,6 @@ from __future__ import annotations
 import configparser
 import importlib
 import json
-import math
 import os
 import re
 import shutil
@@ -195,7 +194,8 @@ def test_site_serves_the_wheel_and_the_checked_pyodide(book_build):
     _, html = book_build
     assert list((html / "wheels").glob("xentbook-*-py3-none-any.whl"))
     lock = json.loads((html / "lite" / "static" / "pyodide" / "pyodide-lock.json").read_text())
-    assert {"xentbook", "comm", "myst-nb", "numpy", "matplotlib"} <= set(lock["packages"])
+    assert {"xentbook", "comm", "numpy", "matplotlib"} <= set(lock["packages"])
+    assert "myst-nb" not in lock["packages"]  # reader copies need none of the build
     config = json.loads((html / "lite" / "jupyter-lite.json").read_text())["jupyter-config-data"]
     kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
     assert kernel["disablePyPIFallback"] is True
@@ -704,28 +704,6 @@ def _problems(found: dict, errors: list[str], violations: list[dict]) -> list[st
 _FIRST_RUN_NOTICE = "Matplotlib is building the font cache; this may take a moment.\n"
 
 
-# A value glued with display=False is never shown: the prose shows it through a format
-# (`:.3f`). Its full repr may differ in the last digits between NumPy builds (Pyodide's NumPy
-# and BLAS sum in another order; a model trained for 200 steps drifts by about 1e-10), so its
-# numbers are compared to a relative 1e-8, far below any format the prose uses; shown
-# outputs are compared exactly.
-GLUE_PREFIX = "application/papermill.record/"
-_GLUED_FLOAT = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?")
-
-
-class _Glued(str):
-    """A hidden glue value's text: equal when the words agree and the numbers agree to 1e-8."""
-
-    def __eq__(self, other):
-        if _GLUED_FLOAT.split(self) != _GLUED_FLOAT.split(other):
-            return False
-        mine, theirs = _GLUED_FLOAT.findall(self), _GLUED_FLOAT.findall(other)
-        pairs = zip(mine, theirs, strict=True)
-        return all(math.isclose(float(a), float(b), rel_tol=1e-8) for a, b in pairs)
-
-    __hash__ = str.__hash__
-
-
 def _sanitizer():
     config = configparser.ConfigParser()
     config.read(ROOT / "tests" / "nbval_sanitize.cfg")
@@ -760,10 +738,7 @@ def _text_outputs(cell: dict, sanitize) -> list[tuple[str, str]]:
             for mime, value in out.get("data", {}).items():
                 if mime.endswith("text/plain"):
                     found.append((mime, _source({"source": value})))
-    return [
-        (kind, _Glued(sanitize(text)) if kind.startswith(GLUE_PREFIX) else sanitize(text))
-        for kind, text in found
-    ]
+    return [(kind, sanitize(text)) for kind, text in found]
 
 
 _NOTEBOOK_OPEN = """
@@ -809,6 +784,8 @@ _RENDERED_MARKDOWN = """
 
 @pytest.mark.browser
 def test_every_chapter_runs_in_jupyterlite(book_build):
+    from tools.reader_copy import reader_notebook
+
     _, html = book_build
     sanitize = _sanitizer()
     chapters = sorted(p.relative_to(html).as_posix() for p in (html / "book").rglob("*.html"))
@@ -849,7 +826,8 @@ def test_every_chapter_runs_in_jupyterlite(book_build):
             got = tab.evaluate(_NOTEBOOK_JSON)
             rendered = tab.evaluate(_RENDERED_MARKDOWN)
             tab.context.close()
-            committed = json.loads((ROOT / notebook).read_text(encoding="utf-8"))
+            # JupyterLite opens the reader copy: no glue records, the same printed outputs.
+            committed = reader_notebook(json.loads((ROOT / notebook).read_text(encoding="utf-8")))
             want = [c for c in committed["cells"] if c["cell_type"] == "code"]
             have = [c for c in got["cells"] if c["cell_type"] == "code"]
             differ = [

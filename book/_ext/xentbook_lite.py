@@ -9,9 +9,9 @@ At the end of an HTML build it writes ``lite/`` into the output folder, with no 
   or a missing file fails the build), handed to ``jupyter lite build`` where JupyterLite
   looks for a local Pyodide (``static/pyodide`` of its lite folder), with the kernel's
   settings in that folder's ``jupyter-lite.json``: JupyterLite copies both into the site;
-- three wheels the kernel loads on import through Pyodide's lock file: ``xentbook`` (built
-  from this repository), ``comm`` (which the kernel needs and Pyodide lacks) and a
-  ``myst_nb`` shim whose ``glue`` displays what myst-nb's does. JupyterLite has no setting
+- two wheels the kernel loads on import through Pyodide's lock file: ``xentbook`` (built
+  from this repository) and ``comm`` (which the kernel needs and Pyodide lacks); the reader
+  copies need nothing of the book's build (no ``myst_nb``). JupyterLite has no setting
   for lock entries, so they are written here, with exactly the fields of Pyodide's own
   entries: a Pyodide whose lock has other fields fails the build;
 - a "Run in your browser" link at the top of every notebook page.
@@ -69,21 +69,6 @@ KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 KERNEL_PACKAGES = ["micropip", "ssl", "sqlite3", "comm", "jedi", "ipython"]
 # What the xentbook wheel is built from (pyproject.toml names README.md as its readme).
 WHEEL_INPUTS = ("pyproject.toml", "README.md", "xentbook")
-SHIM = '''"""The part of myst-nb a chapter uses in JupyterLite: ``glue`` (display only)."""
-
-import IPython
-from IPython.display import display as _display
-
-GLUE_PREFIX = "application/papermill.record/"
-
-
-def glue(name, variable, display=True):
-    """Display ``variable`` with the metadata myst-nb's glue gives it."""
-    bundle, metadata = IPython.core.formatters.format_display_data(variable)
-    prefix = "" if display else GLUE_PREFIX
-    metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
-    _display({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
-'''
 
 
 def _sha256(path: Path) -> str:
@@ -350,13 +335,11 @@ def _write_lite(app, staging: Path, copies: dict[str, str], wheel: Path, target:
     pyodide = litedir / "static" / "pyodide"
     lock = copy_pyodide(pyodide_source(app.config.xentbook_pyodide_source), pyodide)
     fields = set.intersection(*(set(entry) for entry in lock["packages"].values()))
-    shim = _write_wheel(wheels, "myst_nb", "0.0.0", {"myst_nb/__init__.py": SHIM.encode()})
     extra = {
         "xentbook": _lock_entry(wheel, ["xentbook"], ["numpy", "matplotlib"], fields),
         "comm": _lock_entry(installed_wheel(wheels, "comm"), ["comm"], ["traitlets"], fields),
-        "myst-nb": _lock_entry(shim, ["myst_nb"], ["ipython"], fields),
     }
-    for source in (wheel, shim, wheels / extra["comm"]["file_name"]):
+    for source in (wheel, wheels / extra["comm"]["file_name"]):
         shutil.copyfile(source, pyodide / source.name)
     lock["packages"] |= extra
     (pyodide / "pyodide-lock.json").write_text(json.dumps(lock, indent=1) + "\n")
