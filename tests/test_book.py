@@ -360,8 +360,8 @@ def test_reader_copy_writes_glued_values_and_plain_markdown():
     assert cells[0]["outputs"] == [], "and so do the records it left"
     text = cells[1]["source"]
     assert RAW_MYST.search(text) is None, text
-    # As the site cites (sphinxcontrib-bibtex's author_year), in escaped Markdown.
-    assert "The entropy is 0.693 nats \\[Shannon, 1948\\]." in text
+    # As the site cites (author-year in round brackets, book/_ext/xentbook_cite.py).
+    assert "The entropy is 0.693 nats \\(Shannon, 1948\\)." in text
     # The label ex-05-3 is the book's Exercise 5.3, whatever its title here.
     assert "#### Exercise 5.3 (A title)\n\nCompute 0.69:" in text
     assert "\\begin{equation*}\nx\n\\end{equation*}" in text, "unnumbered, as on the site"

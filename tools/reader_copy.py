@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import ast
 import copy
+import importlib
 import re
+import sys
 from ast import literal_eval
 from dataclasses import dataclass, field
 from functools import cache
@@ -371,7 +373,19 @@ def _entry_style(root: Path):
 
 def _reference_style(root: Path):
     name = _sphinx_config(root).get("bibtex_reference_style", "label")
+    _import_local_extensions(root)
     return find_plugin("sphinxcontrib.bibtex.style.referencing", name)()
+
+
+@cache
+def _import_local_extensions(root: Path) -> None:
+    """Import the book's local Sphinx extensions as the build does, for the styles they add."""
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    for name, folder in config.get("sphinx", {}).get("local_extensions", {}).items():
+        path = str((root / folder).resolve())
+        if path not in sys.path:
+            sys.path.append(path)
+        importlib.import_module(name)  # inside the build, Sphinx has imported it already
 
 
 def _glue_values(nb: dict) -> dict[str, str]:
