@@ -17,12 +17,8 @@ import numpy.typing as npt
 
 from . import _validation as v
 from ._docstrings import fill_docs
-from ._losses import (
-    binary_cross_entropy_with_logits,
-    binary_cross_entropy_with_logits_grad,
-    softmax_cross_entropy,
-    softmax_cross_entropy_grad,
-)
+from ._losses.binary import binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_grad
+from ._losses.categorical import softmax_cross_entropy, softmax_cross_entropy_grad
 
 __all__ = ["LinearFit", "fit_logistic_regression", "fit_softmax_regression"]
 

@@ -36,7 +36,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _threads
-from . import _validation as v
+from ._errors import raise_nan
 
 # Bytes per block: a block and its temporaries stay in the L2/L3 caches, and the
 # Python overhead per block stays small. Threads need blocks this large: with half
@@ -296,7 +296,7 @@ def _parts(x, block, ax, argmax, maximum, buffer, keep_shift) -> Iterator[Part]:
 
 def _checked(maximum: np.ndarray, x: np.ndarray, name: str) -> np.ndarray:
     if np.isnan(maximum).any():
-        v.raise_nan(x, name)
+        raise_nan(x, name)
     return maximum
 
 
