@@ -38,7 +38,11 @@ def neg_p_log_q(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     ``q = 0`` the term is ``+inf``, the true cost of an impossible outcome.
     """
     with np.errstate(divide="ignore"):
-        return times(p, -np.log(q))
+        log_q = np.log(q)
+    if isinstance(log_q, np.ndarray) and log_q.shape == np.broadcast(p, q).shape:
+        # In place: the only temporary of the size of q is its log.
+        return times(p, np.negative(log_q, out=log_q), out=log_q)
+    return times(p, -log_q)
 
 
 def neg_p_log_p(p: np.ndarray) -> np.ndarray:

@@ -142,7 +142,7 @@ def entropy(p: npt.ArrayLike, *, axis: int = -1, base: float | None = None):
     """
     b = v.check_base(base)
     arr = v.check_distribution(p, "p", axis)
-    return _reduce(neg_p_log_p, (arr,), axis, b)
+    return _reduce((neg_p_log_p,), (arr,), axis, b)
 
 
 def cross_entropy(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: float | None = None):
@@ -197,7 +197,7 @@ def cross_entropy(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
     """
     b = v.check_base(base)
     pa, qa = _distribution_pair(p, q, axis)
-    return _reduce(neg_p_log_q, (pa, qa), axis, b)
+    return _reduce((neg_p_log_q,), (pa, qa), axis, b)
 
 
 def kl_divergence(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: float | None = None):
@@ -261,7 +261,7 @@ def kl_divergence(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
     """
     b = v.check_base(base)
     pa, qa = _distribution_pair(p, q, axis)
-    return _reduce(_kl_terms, (pa, qa), axis, b, nonnegative=True, extra=_gap)
+    return _reduce((_kl_terms, _gap), (pa, qa), axis, b, nonnegative=True)
 
 
 def normalize(x: npt.ArrayLike, *, axis: int = -1):
@@ -375,8 +375,13 @@ _SLICE = 1 << 15  # the series runs on slices this long, so its temporaries stay
 
 
 def _near_equal(t, d):
-    """Replace ``t = d - log(1 + d)`` by its series (in place) where ``|d| < _NEAR``."""
-    flat_t, flat_d = t.reshape(-1), d.reshape(-1)  # both freshly allocated, so views
+    """Replace ``t = d - log(1 + d)`` by its series (in place) where ``|d| < _NEAR``.
+
+    ``t`` and ``d`` are fresh ufunc outputs of the same operands, so they are laid out
+    alike and contiguously (in C order for C input, Fortran order for Fortran input):
+    their memory-order ravels are views that pair the same entries.
+    """
+    flat_t, flat_d = t.ravel(order="K"), d.ravel(order="K")
     for start in range(0, flat_d.size, _SLICE):
         ds = flat_d[start : start + _SLICE]
         near = np.flatnonzero(np.abs(ds) < _NEAR)
@@ -404,19 +409,18 @@ def _gap(p, q):
     return np.subtract(p, q)
 
 
-def _reduce(terms, arrays, axis, base, nonnegative=False, extra=None):
-    """Sum ``terms(*arrays)`` over ``axis`` row block by row block, in units of ``base``.
+def _reduce(summands, arrays, axis, base, nonnegative=False):
+    """Sum ``f(*arrays)`` over ``axis`` for each function ``f`` of ``summands``, block by block.
 
-    Every later step works in place on the output, so that nothing but one block's
-    temporaries is allocated beyond it. ``nonnegative`` turns a sum that rounding
-    pushed below zero into 0. ``extra`` is a second summand function, summed on its
-    own (so that small terms are not lost against large ones) and then added.
+    Each summand function is summed on its own over a row (so that small terms are
+    not lost against large ones), and the sums are then added, in the engine's blocks:
+    nothing but one block's temporaries is allocated beyond the output, and every
+    later step works in place on it. ``nonnegative`` turns a sum that rounding pushed
+    below zero into 0.
     """
     ax = v.check_axis(axis, arrays[0].ndim)
     out = np.empty(rows.kept_shape(arrays[0].shape, ax), dtype=arrays[0].dtype)
-    rows.sum_rows(terms, arrays, ax, out)
-    if extra is not None:
-        out += rows.sum_rows(extra, arrays, ax, np.empty_like(out))
+    rows.sum_rows(summands, arrays, ax, out)
     out += out.dtype.type(0)  # -0.0 becomes 0.0
     if base is not None:
         out /= out.dtype.type(math.log(base))
