@@ -22,7 +22,6 @@ import numpy as np
 import numpy.typing as npt
 
 from .. import _validation as v
-from .._docstrings import fill_docs
 from . import _checks
 
 __all__ = ["PrefixCode", "huffman_code", "shannon_code", "shannon_code_lengths"]
@@ -379,7 +378,16 @@ def shannon_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
 
     Parameters
     ----------
-    %(code_q_symbols)s
+    q : array_like
+        The model: a probability distribution over the symbols.
+    symbols : iterable, optional
+        Distinct hashable labels, one per probability; a string gives one label per
+        character. Default ``0, 1, ..., n - 1``.
+
+    Returns
+    -------
+    PrefixCode
+        The code; symbols with :math:`q_i = 0` have no codeword.
 
     See Also
     --------
@@ -443,7 +451,16 @@ def huffman_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
 
     Parameters
     ----------
-    %(code_q_symbols)s
+    q : array_like
+        The model: a probability distribution over the symbols.
+    symbols : iterable, optional
+        Distinct hashable labels, one per probability; a string gives one label per
+        character. Default ``0, 1, ..., n - 1``.
+
+    Returns
+    -------
+    PrefixCode
+        The code; symbols with :math:`q_i = 0` have no codeword.
 
     See Also
     --------
@@ -596,6 +613,3 @@ def _huffman_depths(weights: list[int]) -> list[int]:
         heapq.heappush(heap, (w1 + w2, key, leaves1 + leaves2))
         key += 1
     return depth
-
-
-fill_docs(globals())

@@ -17,7 +17,6 @@ import numpy as np
 from .. import _reduction
 from .. import _rows as rows
 from .. import _validation as v
-from .._docstrings import fill_docs
 from .._elementwise import times
 from . import targets
 
@@ -49,7 +48,23 @@ def softmax_cross_entropy(
 
     Parameters
     ----------
-    %(softmax_cross_entropy_args)s
+    target : array_like
+        Either integer class indices, with the shape of ``logits`` without the
+        class axis (a scalar for 1-D ``logits``); or floating class probabilities
+        with the shape of ``logits``, each summing to 1 along ``axis``.
+    logits : array_like
+        Unnormalised log-probabilities; ``-inf`` and ``+inf`` are allowed.
+    axis : int, optional
+        The class axis of ``logits``. Default -1 (PyTorch uses 1).
+    weight : array_like, optional
+        One rescaling weight per class.
+    ignore_index : int, optional
+        Index targets equal to this contribute nothing, not even to the mean's
+        denominator. Default -100. Unused for probability targets.
+    label_smoothing : float, optional
+        In [0, 1]: mix the target with the uniform distribution, ``eps``.
+    reduction : {'mean', 'sum', 'none'}, optional
+        How to combine the per-example losses. Default 'mean'.
 
     Returns
     -------
@@ -148,7 +163,23 @@ def softmax_cross_entropy_grad(
 
     Parameters
     ----------
-    %(softmax_cross_entropy_args)s
+    target : array_like
+        Either integer class indices, with the shape of ``logits`` without the
+        class axis (a scalar for 1-D ``logits``); or floating class probabilities
+        with the shape of ``logits``, each summing to 1 along ``axis``.
+    logits : array_like
+        Unnormalised log-probabilities; ``-inf`` and ``+inf`` are allowed.
+    axis : int, optional
+        The class axis of ``logits``. Default -1 (PyTorch uses 1).
+    weight : array_like, optional
+        One rescaling weight per class.
+    ignore_index : int, optional
+        Index targets equal to this contribute nothing, not even to the mean's
+        denominator. Default -100. Unused for probability targets.
+    label_smoothing : float, optional
+        In [0, 1]: mix the target with the uniform distribution, ``eps``.
+    reduction : {'mean', 'sum', 'none'}, optional
+        How to combine the per-example losses. Default 'mean'.
 
     Returns
     -------
@@ -338,6 +369,3 @@ def one_hot(indices: npt.ArrayLike, num_classes: int):
     out = np.zeros((*t.shape, num_classes))
     np.put_along_axis(out, t[..., None], 1.0, axis=-1)
     return out
-
-
-fill_docs(globals())

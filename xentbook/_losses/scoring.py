@@ -13,7 +13,6 @@ import numpy.typing as npt
 
 from .. import _reduction
 from .. import _validation as v
-from .._docstrings import fill_docs
 from .categorical import one_hot, softmax_cross_entropy_grad
 
 __all__ = [
@@ -130,7 +129,10 @@ def reliability_curve(
 
     Parameters
     ----------
-    %(target_probs)s
+    target : array_like of int
+        The true class of each example: ``probs`` without its last axis.
+    probs : array_like
+        Predicted probability distributions along the last axis, shape ``(..., K)``.
     bins : int, optional
         Number of equal-width bins over [0, 1]. Default 15.
 
@@ -187,7 +189,10 @@ def expected_calibration_error(target: npt.ArrayLike, probs: npt.ArrayLike, *, b
 
     Parameters
     ----------
-    %(target_probs)s
+    target : array_like of int
+        The true class of each example: ``probs`` without its last axis.
+    probs : array_like
+        Predicted probability distributions along the last axis, shape ``(..., K)``.
     bins : int, optional
         Number of equal-width confidence bins over [0, 1]. Default 15.
 
@@ -400,6 +405,3 @@ def _bin_index(confidence: np.ndarray, bins: int) -> np.ndarray:
     edges = np.linspace(0.0, 1.0, bins + 1)
     index = np.searchsorted(edges, confidence, side="left") - 1
     return np.clip(index, 0, bins - 1).astype(np.intp, copy=False)
-
-
-fill_docs(globals())
