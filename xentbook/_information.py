@@ -218,15 +218,8 @@ def kl_divergence(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
 
     Parameters
     ----------
-    p : array_like
-        The true distributions along ``axis``.
-    q : array_like
-        The model distributions along ``axis``; broadcast against ``p``.
-    axis : int, optional
-        The outcome axis, reduced away. Default -1.
-    base : float, optional
-        Base of the logarithm, greater than 1. None (the default) gives nats,
-        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
+    p, q, axis, base
+        As for :func:`cross_entropy`.
 
     Returns
     -------

@@ -133,8 +133,8 @@ def fit_softmax_regression(
 
     Parameters
     ----------
-    X : array_like of shape (n, d)
-        Features, one row per example.
+    X
+        As for :func:`fit_logistic_regression`.
     y : array_like of shape (n,)
         Integer class labels in ``range(num_classes)``.
     num_classes : int, optional

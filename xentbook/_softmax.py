@@ -171,10 +171,8 @@ def softmax(logits: npt.ArrayLike, *, axis: int = -1):
 
     Parameters
     ----------
-    logits : array_like
-        Unnormalised log-probabilities; ``-inf`` and ``+inf`` are allowed, NaN is not.
-    axis : int, optional
-        The class axis. Default -1.
+    logits, axis
+        As for :func:`log_softmax`.
 
     Returns
     -------

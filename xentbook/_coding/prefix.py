@@ -451,11 +451,8 @@ def huffman_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
 
     Parameters
     ----------
-    q : array_like
-        The model: a probability distribution over the symbols.
-    symbols : iterable, optional
-        Distinct hashable labels, one per probability; a string gives one label per
-        character. Default ``0, 1, ..., n - 1``.
+    q, symbols
+        As for :func:`shannon_code`.
 
     Returns
     -------

@@ -163,23 +163,8 @@ def softmax_cross_entropy_grad(
 
     Parameters
     ----------
-    target : array_like
-        Either integer class indices, with the shape of ``logits`` without the
-        class axis (a scalar for 1-D ``logits``); or floating class probabilities
-        with the shape of ``logits``, each summing to 1 along ``axis``.
-    logits : array_like
-        Unnormalised log-probabilities; ``-inf`` and ``+inf`` are allowed.
-    axis : int, optional
-        The class axis of ``logits``. Default -1 (PyTorch uses 1).
-    weight : array_like, optional
-        One rescaling weight per class.
-    ignore_index : int, optional
-        Index targets equal to this contribute nothing, not even to the mean's
-        denominator. Default -100. Unused for probability targets.
-    label_smoothing : float, optional
-        In [0, 1]: mix the target with the uniform distribution, ``eps``.
-    reduction : {'mean', 'sum', 'none'}, optional
-        How to combine the per-example losses. Default 'mean'.
+    target, logits, axis, weight, ignore_index, label_smoothing, reduction
+        As for :func:`softmax_cross_entropy`.
 
     Returns
     -------

@@ -189,10 +189,8 @@ def expected_calibration_error(target: npt.ArrayLike, probs: npt.ArrayLike, *, b
 
     Parameters
     ----------
-    target : array_like of int
-        The true class of each example: ``probs`` without its last axis.
-    probs : array_like
-        Predicted probability distributions along the last axis, shape ``(..., K)``.
+    target, probs
+        As for :func:`reliability_curve`.
     bins : int, optional
         Number of equal-width confidence bins over [0, 1]. Default 15.
 

@@ -169,7 +169,7 @@ def multiclass_data(
         The cluster centres sit evenly spaced on a circle of this radius around the
         origin, class 0 on the positive x axis. Default 2.5.
     spread : float, optional
-        Standard deviation of each cluster along every axis. Default 1.0.
+        As for :func:`two_class_data`. Default 1.0.
 
     Returns
     -------
