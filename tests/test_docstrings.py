@@ -18,7 +18,12 @@ def _public(module):
 
 
 @pytest.mark.parametrize(
-    ("name", "obj"), _public(xb) + _public(xb.check) + _public(xp), ids=lambda x: str(x)[:40]
+    ("name", "obj"),
+    [
+        pytest.param(name, obj, id=f"{module.__name__}.{name}")  # ids the same on every worker
+        for module in (xb, xb.check, xp)
+        for name, obj in _public(module)
+    ],
 )
 def test_no_placeholder_is_left(name, obj):
     assert "%(" not in (obj.__doc__ or ""), name
