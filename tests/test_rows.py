@@ -75,6 +75,18 @@ def test_peak_extra_memory_is_at_most_5_percent_of_the_input(inputs, name):
     assert extra <= 0.05 * inputs.x.nbytes, f"{name}: {extra / 1e6:.1f} MB"
 
 
+# Two outcomes per row: the output is half the input, so no second one may be allocated.
+TWO_OUTCOMES = {"3-D first": ((2, 625, 10_000), 0), "3-D middle": ((625, 2, 10_000), 1)}
+
+
+@pytest.mark.parametrize("case", list(TWO_OUTCOMES))
+def test_information_measures_of_two_outcomes_stay_within_5_percent(case):
+    inputs = Inputs(*TWO_OUTCOMES[case])
+    for name in ("entropy", "cross_entropy", "kl_divergence"):
+        extra = peak_extra_bytes(lambda name=name: FUNCTIONS[name](inputs))
+        assert extra <= 0.05 * inputs.p.nbytes, f"{name}: {extra / 1e6:.1f} MB"
+
+
 # --- Blocking changes nothing -------------------------------------------------------------------
 
 

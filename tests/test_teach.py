@@ -147,11 +147,6 @@ def test_help_runs_from_a_clone_without_matplotlib():
     assert "OUT/notebooks/" in proc.stdout
 
 
-def test_xentbook_teach_is_gone():
-    # Book tooling lives in tools/, outside the numerical package.
-    assert not (ROOT / "xentbook" / "teach.py").exists()
-
-
 def test_wrong_source_is_a_clear_error(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main([str(tmp_path / "out"), "--source", str(tmp_path)])

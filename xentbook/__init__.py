@@ -9,10 +9,13 @@ import importlib
 
 from ._elementwise import sigmoid, smooth_labels
 from ._information import cross_entropy, entropy, kl_divergence, normalize, surprisal
-from ._losses import (
+from ._losses.binary import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     binary_cross_entropy_with_logits_grad,
+    sigmoid_focal_loss,
+)
+from ._losses.categorical import (
     nll_loss,
     one_hot,
     softmax_cross_entropy,
@@ -54,12 +57,11 @@ _LAZY = {
     "two_class_data": "data",
     "two_class_truth": "data",
     "xz_sizes": "data",
-    "ReliabilityCurve": "_scoring",
-    "brier_score": "_scoring",
-    "expected_calibration_error": "_scoring",
-    "fit_temperature": "_scoring",
-    "reliability_curve": "_scoring",
-    "sigmoid_focal_loss": "_focal",
+    "ReliabilityCurve": "_losses.scoring",
+    "brier_score": "_losses.scoring",
+    "expected_calibration_error": "_losses.scoring",
+    "fit_temperature": "_losses.scoring",
+    "reliability_curve": "_losses.scoring",
     "LinearFit": "_models",
     "fit_logistic_regression": "_models",
     "fit_softmax_regression": "_models",

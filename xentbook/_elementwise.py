@@ -1,6 +1,7 @@
 """The book's elementwise conventions, each implemented once.
 
-- ``0 · log 0 = 0``: the terms ``-p log p`` and ``-p log q`` vanish where ``p = 0``.
+- ``0 · ∞ = 0``: a term whose coefficient is 0 contributes 0, whatever it multiplies
+  (:func:`times`); so ``-p log p`` and ``-p log q`` vanish where ``p = 0``.
 - The logistic sigmoid, evaluated without overflow for any finite or infinite logit.
 - The label-smoothed target ``(1 - ε) y + ε / K``.
 
@@ -14,15 +15,34 @@ import numpy as np
 from . import _validation as v
 
 
+def times(coefficient, value, out=None):
+    """``coefficient * value``, but exactly 0 where the coefficient is 0 (even for inf).
+
+    The rule ``0 · ∞ = 0`` of every loss and information measure: a term that does not
+    count (probability 0, weight 0) contributes 0, not NaN. The result has the dtype
+    NumPy gives ``coefficient * value``; with ``out`` (an array of the broadcast shape)
+    it is written there, with no full-size temporary.
+    """
+    with np.errstate(invalid="ignore"):
+        product = np.multiply(coefficient, value, out=out)
+    if out is None:
+        return np.where(np.equal(coefficient, 0), product.dtype.type(0), product)
+    np.copyto(out, 0, where=np.equal(coefficient, 0))
+    return out
+
+
 def neg_p_log_q(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """``-p log q`` elementwise, with ``0 · log 0 = 0`` (and ``0 · log q = 0`` for any q).
 
     ``p`` and ``q`` are validated, broadcastable float arrays; where ``p > 0`` and
     ``q = 0`` the term is ``+inf``, the true cost of an impossible outcome.
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = -(p * np.log(q))
-    return np.where(p > 0, terms, p.dtype.type(0))
+    with np.errstate(divide="ignore"):
+        log_q = np.log(q)
+    if isinstance(log_q, np.ndarray) and log_q.shape == np.broadcast(p, q).shape:
+        # In place: the only temporary of the size of q is its log.
+        return times(p, np.negative(log_q, out=log_q), out=log_q)
+    return times(p, -log_q)
 
 
 def neg_p_log_p(p: np.ndarray) -> np.ndarray:

@@ -27,7 +27,6 @@ import numpy as np
 
 from . import _rows as rows
 from . import _validation as v
-from ._docstrings import fill_docs
 from ._elementwise import neg_p_log_p, neg_p_log_q
 
 if TYPE_CHECKING:  # numpy.typing costs import time and is only needed by type checkers
@@ -44,7 +43,9 @@ def surprisal(p: npt.ArrayLike, *, base: float | None = None):
     p : array_like
         Probabilities of individual events, each in [0, 1]. They need not sum to 1:
         the function works elementwise.
-    %(base)s
+    base : float, optional
+        Base of the logarithm, greater than 1. None (the default) gives nats,
+        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
 
     Returns
     -------
@@ -97,7 +98,11 @@ def entropy(p: npt.ArrayLike, *, axis: int = -1, base: float | None = None):
     ----------
     p : array_like
         Probability distributions along ``axis``: entries in [0, 1] that sum to 1.
-    %(axis_base)s
+    axis : int, optional
+        The outcome axis, reduced away. Default -1.
+    base : float, optional
+        Base of the logarithm, greater than 1. None (the default) gives nats,
+        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
 
     Returns
     -------
@@ -142,7 +147,7 @@ def entropy(p: npt.ArrayLike, *, axis: int = -1, base: float | None = None):
     """
     b = v.check_base(base)
     arr = v.check_distribution(p, "p", axis)
-    return _reduce(neg_p_log_p, (arr,), axis, b)
+    return _reduce((neg_p_log_p,), (arr,), axis, b)
 
 
 def cross_entropy(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: float | None = None):
@@ -150,7 +155,15 @@ def cross_entropy(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
 
     Parameters
     ----------
-    %(pq_axis_base)s
+    p : array_like
+        The true distributions along ``axis``.
+    q : array_like
+        The model distributions along ``axis``; broadcast against ``p``.
+    axis : int, optional
+        The outcome axis, reduced away. Default -1.
+    base : float, optional
+        Base of the logarithm, greater than 1. None (the default) gives nats,
+        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
 
     Returns
     -------
@@ -197,7 +210,7 @@ def cross_entropy(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
     """
     b = v.check_base(base)
     pa, qa = _distribution_pair(p, q, axis)
-    return _reduce(neg_p_log_q, (pa, qa), axis, b)
+    return _reduce((neg_p_log_q,), (pa, qa), axis, b)
 
 
 def kl_divergence(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: float | None = None):
@@ -205,7 +218,8 @@ def kl_divergence(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
 
     Parameters
     ----------
-    %(pq_axis_base)s
+    p, q, axis, base
+        As for :func:`cross_entropy`.
 
     Returns
     -------
@@ -261,7 +275,7 @@ def kl_divergence(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
     """
     b = v.check_base(base)
     pa, qa = _distribution_pair(p, q, axis)
-    return _reduce(_kl_terms, (pa, qa), axis, b, nonnegative=True, extra=_gap)
+    return _reduce((_kl_terms, _gap), (pa, qa), axis, b, nonnegative=True)
 
 
 def normalize(x: npt.ArrayLike, *, axis: int = -1):
@@ -375,8 +389,13 @@ _SLICE = 1 << 15  # the series runs on slices this long, so its temporaries stay
 
 
 def _near_equal(t, d):
-    """Replace ``t = d - log(1 + d)`` by its series (in place) where ``|d| < _NEAR``."""
-    flat_t, flat_d = t.reshape(-1), d.reshape(-1)  # both freshly allocated, so views
+    """Replace ``t = d - log(1 + d)`` by its series (in place) where ``|d| < _NEAR``.
+
+    ``t`` and ``d`` are fresh ufunc outputs of the same operands, so they are laid out
+    alike and contiguously (in C order for C input, Fortran order for Fortran input):
+    their memory-order ravels are views that pair the same entries.
+    """
+    flat_t, flat_d = t.ravel(order="K"), d.ravel(order="K")
     for start in range(0, flat_d.size, _SLICE):
         ds = flat_d[start : start + _SLICE]
         near = np.flatnonzero(np.abs(ds) < _NEAR)
@@ -404,19 +423,18 @@ def _gap(p, q):
     return np.subtract(p, q)
 
 
-def _reduce(terms, arrays, axis, base, nonnegative=False, extra=None):
-    """Sum ``terms(*arrays)`` over ``axis`` row block by row block, in units of ``base``.
+def _reduce(summands, arrays, axis, base, nonnegative=False):
+    """Sum ``f(*arrays)`` over ``axis`` for each function ``f`` of ``summands``, block by block.
 
-    Every later step works in place on the output, so that nothing but one block's
-    temporaries is allocated beyond it. ``nonnegative`` turns a sum that rounding
-    pushed below zero into 0. ``extra`` is a second summand function, summed on its
-    own (so that small terms are not lost against large ones) and then added.
+    Each summand function is summed on its own over a row (so that small terms are
+    not lost against large ones), and the sums are then added, in the engine's blocks:
+    nothing but one block's temporaries is allocated beyond the output, and every
+    later step works in place on it. ``nonnegative`` turns a sum that rounding pushed
+    below zero into 0.
     """
     ax = v.check_axis(axis, arrays[0].ndim)
     out = np.empty(rows.kept_shape(arrays[0].shape, ax), dtype=arrays[0].dtype)
-    rows.sum_rows(terms, arrays, ax, out)
-    if extra is not None:
-        out += rows.sum_rows(extra, arrays, ax, np.empty_like(out))
+    rows.sum_rows(summands, arrays, ax, out)
     out += out.dtype.type(0)  # -0.0 becomes 0.0
     if base is not None:
         out /= out.dtype.type(math.log(base))
@@ -442,6 +460,3 @@ def _log(x, base):
     if base == 10:
         return np.log10(x)
     return np.log(x) / x.dtype.type(math.log(base))
-
-
-fill_docs(globals())

@@ -16,13 +16,8 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _validation as v
-from ._docstrings import fill_docs
-from ._losses import (
-    binary_cross_entropy_with_logits,
-    binary_cross_entropy_with_logits_grad,
-    softmax_cross_entropy,
-    softmax_cross_entropy_grad,
-)
+from ._losses.binary import binary_cross_entropy_with_logits, binary_cross_entropy_with_logits_grad
+from ._losses.categorical import softmax_cross_entropy, softmax_cross_entropy_grad
 
 __all__ = ["LinearFit", "fit_logistic_regression", "fit_softmax_regression"]
 
@@ -60,7 +55,8 @@ def fit_logistic_regression(
 
     Parameters
     ----------
-    %(features)s
+    X : array_like of shape (n, d)
+        Features, one row per example.
     y : array_like of shape (n,)
         Labels, 0 or 1 (or probabilities of class 1).
     lr : float, optional
@@ -137,7 +133,8 @@ def fit_softmax_regression(
 
     Parameters
     ----------
-    %(features)s
+    X
+        As for :func:`fit_logistic_regression`.
     y : array_like of shape (n,)
         Integer class labels in ``range(num_classes)``.
     num_classes : int, optional
@@ -251,6 +248,3 @@ def _check_schedule(lr, steps):
     if not (np.isfinite(lr) and lr > 0):
         raise ValueError(f"`lr` must be a finite number > 0; got {lr!r}.")
     return lr, v.check_integer(steps, "steps", minimum=0)
-
-
-fill_docs(globals())

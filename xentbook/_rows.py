@@ -36,7 +36,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _threads
-from . import _validation as v
+from ._errors import raise_nan
 
 # Bytes per block: a block and its temporaries stay in the L2/L3 caches, and the
 # Python overhead per block stays small. Threads need blocks this large: with half
@@ -296,7 +296,7 @@ def _parts(x, block, ax, argmax, maximum, buffer, keep_shift) -> Iterator[Part]:
 
 def _checked(maximum: np.ndarray, x: np.ndarray, name: str) -> np.ndarray:
     if np.isnan(maximum).any():
-        v.raise_nan(x, name)
+        raise_nan(x, name)
     return maximum
 
 
@@ -338,18 +338,29 @@ def run_elementwise(work, shape: tuple, itemsize: int) -> list:
     return run(lambda block, _: work(block.rows[:-1]), (*shape, 1), len(shape), itemsize=itemsize)
 
 
-def sum_rows(terms, arrays: tuple, ax: int, out: np.ndarray) -> np.ndarray:
-    """Fill the keepdims ``out`` with the row sums of ``terms(*arrays)``, block by block.
+def sum_rows(summands, arrays: tuple, ax: int, out: np.ndarray) -> np.ndarray:
+    """Fill the keepdims ``out`` with the row sums of ``f(*arrays)``, for ``f`` in ``summands``.
 
-    ``terms`` maps chunks of the (equally shaped) ``arrays`` to the summands; the
-    chunks of a long row are summed one after the other, in order.
+    Each ``f`` maps chunks of the (equally shaped) ``arrays`` to summands; the chunks
+    of a long row are summed one after the other, in order. With several functions,
+    each one's row sum is taken on its own and the sums are added in the order given,
+    block by block: the extra memory stays one block's.
     """
 
     def work(block, _):
         total = out[block.rows]
-        total.fill(0)
-        for index in block.chunks:
-            total += terms(*(a[index] for a in arrays)).sum(axis=ax, keepdims=True)
+        for k, terms in enumerate(summands):
+            part = total if k == 0 else np.empty_like(total)
+            part.fill(0)
+            for index in block.chunks:
+                # Summed in C order, whatever the layout of the input, so that C and
+                # Fortran arrays of the same numbers give the same bits (a copy only
+                # for input that is not in C order).
+                values = terms(*(a[index] for a in arrays))
+                part += np.ascontiguousarray(values).sum(axis=ax, keepdims=True)
+                del values  # not alive while the next chunk's terms are computed
+            if k:
+                total += part
 
     run(work, arrays[0].shape, ax, itemsize=arrays[0].itemsize)
     return out

@@ -34,7 +34,6 @@ import numpy as np
 
 from . import _rows as rows
 from . import _validation as v
-from ._docstrings import fill_docs
 
 if TYPE_CHECKING:  # numpy.typing costs import time and is only needed by type checkers
     import numpy.typing as npt
@@ -111,7 +110,10 @@ def log_softmax(logits: npt.ArrayLike, *, axis: int = -1):
 
     Parameters
     ----------
-    %(logits)s
+    logits : array_like
+        Unnormalised log-probabilities; ``-inf`` and ``+inf`` are allowed, NaN is not.
+    axis : int, optional
+        The class axis. Default -1.
 
     Returns
     -------
@@ -169,7 +171,8 @@ def softmax(logits: npt.ArrayLike, *, axis: int = -1):
 
     Parameters
     ----------
-    %(logits)s
+    logits, axis
+        As for :func:`log_softmax`.
 
     Returns
     -------
@@ -248,6 +251,3 @@ def _one_axis(x, name: str, axis: int):
     if arr.ndim == 0:
         return arr.reshape(1), v.check_axis(axis, 1), True
     return arr, v.check_axis(axis, arr.ndim), False
-
-
-fill_docs(globals())

@@ -18,7 +18,7 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from . import _validation as v
+from ._errors import check_integer
 
 ENVIRONMENT_VARIABLE = "XENTBOOK_NUM_THREADS"
 
@@ -131,7 +131,7 @@ class num_threads:  # a function to users; a class so that it is also a context 
     def __init__(self, n: int | None):
         global _limit
         if n is not None:
-            n = v.check_integer(n, "n", minimum=1)
+            n = check_integer(n, "n", minimum=1)
         with _lock:
             self._previous, _limit = _limit, n
 

@@ -9,25 +9,15 @@ a floating dtype, or an error.
 from __future__ import annotations
 
 import math
-import operator
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import _rows
+from ._errors import ArgumentTypeError, check_integer, first_index, raise_nan
 
 if TYPE_CHECKING:  # numpy.typing costs import time and is only needed by type checkers
     import numpy.typing as npt
-
-REDUCTIONS = ("mean", "sum", "none")
-
-
-class ArgumentTypeError(TypeError, ValueError):
-    """An argument of the wrong Python type (a bool for an axis, a string for a number).
-
-    A TypeError by the house rule, and a ValueError too, so that code catching the
-    ValueError every other check raises keeps working.
-    """
 
 
 def as_array(x, name: str) -> np.ndarray:
@@ -90,13 +80,13 @@ def as_probabilities(x: npt.ArrayLike, name: str, dtype: np.dtype | None = None)
     if np.isnan(low):
         raise_nan(p, name)
     if low < 0:
-        where = _first_index(p < 0)
+        where = first_index(p < 0)
         raise ValueError(
             f"`{name}` must not contain negative probabilities "
             f"(found {p[where]:.6g} at index {where})."
         )
     if p.max() > 1:
-        where = _first_index(p > 1)
+        where = first_index(p > 1)
         raise ValueError(
             f"`{name}` must not contain probabilities greater than 1 "
             f"(found {p[where]:.6g} at index {where}); did you pass logits? "
@@ -145,7 +135,7 @@ def check_distribution(p: npt.ArrayLike, name: str, axis: int = -1, dtype=None) 
     sums = arr.sum(axis=ax, dtype=np.float64)
     bad = np.abs(sums - 1.0) > tolerance
     if bad.any():
-        where = _first_index(bad)
+        where = first_index(bad)
         loc = "" if sums.ndim == 0 else f" at index {where}"
         total = sums[where] if sums.ndim else sums
         raise ValueError(
@@ -192,11 +182,6 @@ def check_base(base: float | None) -> float | None:
             "use base=2 for bits or base=None for nats."
         )
     return value
-
-
-def check_reduction(reduction: str) -> str:
-    """``reduction`` is one of 'mean', 'sum' or 'none'."""
-    return check_choice(reduction, REDUCTIONS, "reduction", "is not a reduction")
 
 
 def check_choice(value, choices, name: str, why: str, key=None):
@@ -254,7 +239,7 @@ def check_class_indices(
         if ignore_index is not None:
             bad &= t != ignore_index
         if bad.any():
-            where = _first_index(bad)
+            where = first_index(bad)
             allowed = "" if ignore_index is None else f" and not the ignore_index {ignore_index}"
             raise ValueError(
                 f"`{name}` holds class index {t[where]} at index {where}, outside "
@@ -279,27 +264,6 @@ def to_float_array(x: npt.ArrayLike, name: str, dtype: np.dtype | None = None) -
     return arr.astype(dtype, copy=False)
 
 
-def raise_nan(arr: np.ndarray, name: str):
-    """Raise the error ``as_float_array`` gives for an ``arr`` known to contain NaN."""
-    where = _first_index(np.isnan(arr))
-    raise ValueError(
-        f"`{name}` contains NaN (first at index {where}); a probability or logit must be a number."
-    )
-
-
-def check_integer(value, name: str, minimum: int | None = None) -> int:
-    """``value`` is a Python or NumPy integer (at least ``minimum`` if given)."""
-    if isinstance(value, (bool, np.bool_)):
-        raise ArgumentTypeError(f"`{name}` must be an integer, not a bool; got {value!r}.")
-    try:
-        value = operator.index(value)
-    except TypeError:
-        raise ArgumentTypeError(f"`{name}` must be an integer; got {value!r}.") from None
-    if minimum is not None and value < minimum:
-        raise ValueError(f"`{name}` must be at least {minimum}; got {value}.")
-    return value
-
-
 def check_same_shape(a: np.ndarray, b: np.ndarray, names: tuple[str, str]) -> None:
     """``a`` and ``b`` have exactly the same shape: no broadcasting of truth against prediction."""
     if a.shape != b.shape:
@@ -322,20 +286,10 @@ def check_broadcasts_to(a: np.ndarray, shape: tuple, name: str, other: str) -> n
     )
 
 
-def _first_index(mask: np.ndarray):
-    """The index of the first True entry, as an int for 1-D arrays and a tuple otherwise."""
-    if mask.ndim == 0:
-        return ()
-    flat = int(np.flatnonzero(mask)[0])
-    if mask.ndim == 1:
-        return flat
-    return tuple(int(i) for i in np.unravel_index(flat, mask.shape))
-
-
 def check_finite(arr: np.ndarray, name: str) -> np.ndarray:
     """``arr`` (already a float array without NaN) holds no infinite entry."""
     if arr.size and not np.isfinite(arr).all():
-        where = _first_index(~np.isfinite(arr))
+        where = first_index(~np.isfinite(arr))
         raise ValueError(
             f"`{name}` must be finite (found {arr[where]} at index {where}); "
             "an infinite logit has no temperature to fit."
@@ -373,104 +327,6 @@ def check_labels(target: npt.ArrayLike, num_classes: int, shape: tuple, name: st
             f"{tuple(shape)}; the predictions need a class axis (last) that the target lacks."
         )
     return check_class_indices(t, num_classes, name=name)
-
-
-def check_symbol_model(q: npt.ArrayLike) -> np.ndarray:
-    """A coding model ``q``: a 1-D float64 distribution, one probability per symbol."""
-    qa = check_distribution(q, "q", dtype=np.dtype(np.float64))
-    if qa.ndim != 1:
-        raise ValueError(
-            f"`q` must be a 1-D distribution, one probability per symbol; got shape {qa.shape}."
-        )
-    return qa
-
-
-def check_symbols(symbols, n: int | None) -> tuple:
-    """Labels as a tuple: one per probability (if ``n`` is given), hashable, distinct."""
-    if symbols is None:
-        return tuple(range(n))
-    try:
-        labels = tuple(symbols)
-    except TypeError:
-        raise ValueError(
-            f"`symbols` must be an iterable of labels (a list or a string); got {symbols!r}."
-        ) from None
-    if n is not None and len(labels) != n:
-        raise ValueError(
-            f"`symbols` has {len(labels)} label(s) but `q` has {n} probabilities; "
-            "give exactly one label per probability."
-        )
-    seen = set()
-    for label in labels:
-        if not _hashable(label):
-            raise ValueError(
-                f"`symbols` holds {label!r}, which is not hashable; use labels such as "
-                "ints, strings or tuples."
-            )
-        if label in seen:
-            raise ValueError(
-                f"`symbols` holds {label!r} more than once; each label must be distinct."
-            )
-        seen.add(label)
-    return labels
-
-
-def check_bits(bits) -> None:
-    """``bits`` is a string of '0' and '1'."""
-    if not isinstance(bits, str):
-        raise ValueError(f"`bits` must be a string of '0' and '1'; got {type(bits).__name__}.")
-    stray = bits.strip("01") and next(c for c in bits if c not in "01")
-    if stray:
-        raise ValueError(
-            f"`bits` must hold only '0' and '1'; it holds {stray!r} at position "
-            f"{bits.index(stray)}."
-        )
-
-
-def message_indices(message, labels: tuple, codable, why_not: str) -> list[int]:
-    """The index in ``labels`` of each symbol of ``message``, each one ``codable``.
-
-    ``codable`` is a sequence of booleans, one per label; a symbol whose entry is
-    False gets an error that ends with ``why_not``.
-    """
-    index = {label: i for i, label in enumerate(labels)}
-    positions = []
-    for position, symbol in enumerate(message):
-        i = index.get(symbol) if _hashable(symbol) else None
-        if i is None:
-            raise ValueError(
-                f"`message` holds {symbol!r} at position {position}, which is not one of "
-                f"the `symbols` {_preview(labels)}."
-            )
-        if not codable[i]:
-            raise ValueError(f"`message` holds {symbol!r} at position {position}, {why_not}")
-        positions.append(i)
-    return positions
-
-
-def _hashable(x) -> bool:
-    try:
-        hash(x)
-    except TypeError:  # a list, or a tuple holding one
-        return False
-    return True
-
-
-def _preview(labels: tuple) -> str:
-    shown = ", ".join(repr(s) for s in labels[:8])
-    return f"({shown}{', ...' if len(labels) > 8 else ''})"
-
-
-def check_bytes(data, name: str) -> bytes:
-    """``data`` as bytes; a ``str`` gets a TypeError that suggests ``.encode()``."""
-    if isinstance(data, str):
-        raise TypeError(
-            f"`{name}` must be bytes, not str; encode the text first, e.g. "
-            f"`{name}.encode('utf-8')`."
-        )
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise TypeError(f"`{name}` must be bytes; got {type(data).__name__}.")
-    return bytes(data)
 
 
 def common_float_dtype(*arrays: npt.ArrayLike) -> np.dtype:

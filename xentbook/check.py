@@ -258,7 +258,11 @@ def cross_entropy(fn: Callable) -> bool:
 
     Parameters
     ----------
-    %(check_pq)s
+    fn : callable
+        Your function. It receives the true distribution ``p`` and the model ``q``,
+        in that order, as 1-D float64 arrays.
+
+    %(check_returns)s
 
     Examples
     --------
@@ -304,7 +308,11 @@ def kl_divergence(fn: Callable) -> bool:
 
     Parameters
     ----------
-    %(check_pq)s
+    fn : callable
+        Your function. It receives the true distribution ``p`` and the model ``q``,
+        in that order, as 1-D float64 arrays.
+
+    %(check_returns)s
 
     Examples
     --------

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .. import _validation as v
+from . import _checks
 
 __all__ = ["RangeDecoder", "RangeEncoder", "arithmetic_decode", "arithmetic_encode"]
 
@@ -181,10 +182,10 @@ def arithmetic_encode(message: Iterable, q: npt.ArrayLike, symbols: Iterable | N
     >>> "".join(xb.arithmetic_decode(bits, [0.95, 0.05], len(msg), symbols="ab")) == msg
     True
     """
-    qa = v.check_symbol_model(q)
-    labels = v.check_symbols(symbols, qa.size)
+    qa = _checks.check_symbol_model(q)
+    labels = _checks.check_symbols(symbols, qa.size)
     cum, counts, total = _quantise(qa)
-    index = v.message_indices(
+    index = _checks.message_indices(
         message,
         labels,
         counts,
@@ -242,10 +243,10 @@ def arithmetic_decode(
     >>> xb.arithmetic_decode(bits, q, 6, symbols="abc")
     ['a', 'b', 'a', 'c', 'a', 'b']
     """
-    v.check_bits(bits)
+    _checks.check_bits(bits)
     length = v.check_integer(length, "length", minimum=0)
-    qa = v.check_symbol_model(q)
-    labels = v.check_symbols(symbols, qa.size)
+    qa = _checks.check_symbol_model(q)
+    labels = _checks.check_symbols(symbols, qa.size)
     cum, counts, total = _quantise(qa)
     pad = -len(bits) % 8
     data = int(bits + "0" * pad, 2).to_bytes((len(bits) + pad) // 8, "big") if bits else b""

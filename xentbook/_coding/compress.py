@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import zlib
 
-from .. import _validation as v
+from . import _checks
 from .arithmetic import RangeDecoder, RangeEncoder
 from .context import WEIGHT_CAP, Counts
 
@@ -87,7 +87,7 @@ def compress(data: bytes) -> bytes:
     >>> print(round(bits / 8, 1), len(blob) - 13)
     38.5 39
     """
-    data = v.check_bytes(data, "data")
+    data = _checks.check_bytes(data, "data")
     payload = _encode(data)
     mode = _PPM
     if len(payload) >= len(data):
@@ -142,7 +142,7 @@ def decompress(blob: bytes) -> bytes:
     ValueError: `blob` failed the length check: the decoder ran past the end of the
     payload, so it is truncated.
     """
-    blob = v.check_bytes(blob, "blob")
+    blob = _checks.check_bytes(blob, "blob")
     if blob[:4] != _MAGIC[: len(blob)]:
         raise ValueError(
             "`blob` failed the magic-tag check: it does not start with the tag "

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _validation as v
+from . import _checks
 
 __all__ = ["ContextModel", "TextScore", "adaptive_score"]
 
@@ -255,7 +256,7 @@ class ContextModel:
     def fit(self, text: bytes) -> ContextModel:
         """Count the contexts of ``text`` (bytes); returns the model itself."""
         self._counts = Counts(self.order, self.escape, None)
-        self._counts.count(v.check_bytes(text, "text"))
+        self._counts.count(_checks.check_bytes(text, "text"))
         return self
 
     def score(self, text: bytes) -> TextScore:
@@ -264,7 +265,7 @@ class ContextModel:
         Each byte is predicted from the bytes before it in ``text`` (the first
         bytes from the shorter contexts they have).
         """
-        text = v.check_bytes(text, "text")
+        text = _checks.check_bytes(text, "text")
         counts = self._counts
         return _run(text, counts, learn=False)
 
@@ -316,7 +317,7 @@ def adaptive_score(text: bytes, order: int = 4, escape: str = "D") -> TextScore:
     >>> print(round(score.bits_per_char, 3), round(score.perplexity, 2))
     3.641 12.47
     """
-    text = v.check_bytes(text, "text")
+    text = _checks.check_bytes(text, "text")
     return _run(text, Counts(_check_order(order), _check_escape(escape), WEIGHT_CAP), learn=True)
 
 

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .. import _validation as v
-from .._docstrings import fill_docs
+from . import _checks
 
 __all__ = ["PrefixCode", "huffman_code", "shannon_code", "shannon_code_lengths"]
 
@@ -95,7 +95,7 @@ class PrefixCode:
                     f"`codewords` maps {symbol!r} to {word!r}; a codeword must be a "
                     "non-empty string of '0' and '1'."
                 )
-        labels = v.check_symbols(list(codewords) if symbols is None else symbols, None)
+        labels = _checks.check_symbols(list(codewords) if symbols is None else symbols, None)
         unknown = set(codewords).difference(labels)
         if unknown:
             missing = next(s for s in codewords if s in unknown)
@@ -151,7 +151,7 @@ class PrefixCode:
         >>> code.encode("abca")
         '010110'
         """
-        index = v.message_indices(
+        index = _checks.message_indices(
             message,
             self.symbols,
             [s in self.codewords for s in self.symbols],
@@ -181,7 +181,7 @@ class PrefixCode:
         >>> code.decode("010110")
         ['a', 'b', 'c', 'a']
         """
-        v.check_bits(bits)
+        _checks.check_bits(bits)
         if not self.is_prefix_free():
             raise ValueError(
                 "This code is not prefix-free, so `bits` cannot be split into codewords "
@@ -369,7 +369,7 @@ def shannon_code_lengths(q: npt.ArrayLike) -> np.ndarray:
     >>> xb.shannon_code_lengths([0.4, 0.3, 0.2, 0.1, 0.0])
     array([ 2.,  2.,  3.,  4., inf])
     """
-    qa = v.check_symbol_model(q)
+    qa = _checks.check_symbol_model(q)
     return _shannon_lengths(qa)
 
 
@@ -378,7 +378,16 @@ def shannon_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
 
     Parameters
     ----------
-    %(code_q_symbols)s
+    q : array_like
+        The model: a probability distribution over the symbols.
+    symbols : iterable, optional
+        Distinct hashable labels, one per probability; a string gives one label per
+        character. Default ``0, 1, ..., n - 1``.
+
+    Returns
+    -------
+    PrefixCode
+        The code; symbols with :math:`q_i = 0` have no codeword.
 
     See Also
     --------
@@ -427,8 +436,8 @@ def shannon_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
     >>> print(xb.cross_entropy(p, q, base=2).round(3), round(code.expected_length(p), 3))
     2.505 3.1
     """
-    qa = v.check_symbol_model(q)
-    labels = v.check_symbols(symbols, qa.size)
+    qa = _checks.check_symbol_model(q)
+    labels = _checks.check_symbols(symbols, qa.size)
     lengths = _shannon_lengths(qa)
     finite = np.isfinite(lengths)
     lengths[finite] = np.maximum(lengths[finite], 1)
@@ -442,7 +451,13 @@ def huffman_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
 
     Parameters
     ----------
-    %(code_q_symbols)s
+    q, symbols
+        As for :func:`shannon_code`.
+
+    Returns
+    -------
+    PrefixCode
+        The code; symbols with :math:`q_i = 0` have no codeword.
 
     See Also
     --------
@@ -506,8 +521,8 @@ def huffman_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
     built for a model that gives it probability 0, so coding it would take infinitely
     many bits.
     """
-    qa = v.check_symbol_model(q)
-    labels = v.check_symbols(symbols, qa.size)
+    qa = _checks.check_symbol_model(q)
+    labels = _checks.check_symbols(symbols, qa.size)
     support = [i for i in range(qa.size) if qa[i] > 0]
     depth = _huffman_depths(_exact_weights(qa[support]))
     return _canonical_code(qa, labels, support, depth, "Huffman code")
@@ -595,6 +610,3 @@ def _huffman_depths(weights: list[int]) -> list[int]:
         heapq.heappush(heap, (w1 + w2, key, leaves1 + leaves2))
         key += 1
     return depth
-
-
-fill_docs(globals())

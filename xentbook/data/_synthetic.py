@@ -14,7 +14,6 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import _validation as v
-from .._docstrings import fill_docs
 
 __all__ = ["LinearModel", "multiclass_data", "two_class_data", "two_class_truth"]
 
@@ -35,7 +34,13 @@ def two_class_data(
         Distance between the two cluster centres, which sit at
         ``(-separation / 2, 0)`` and ``(+separation / 2, 0)`` rotated by 30 degrees.
         Default 3.0.
-    %(spread_returns)s
+    spread : float, optional
+        Standard deviation of each cluster along every axis. Default 1.0.
+
+    Returns
+    -------
+    X : ndarray of shape (n, 2), float64
+        The features.
     y : ndarray of shape (n,), int64
         The labels, 0 or 1.
 
@@ -163,7 +168,13 @@ def multiclass_data(
     radius : float, optional
         The cluster centres sit evenly spaced on a circle of this radius around the
         origin, class 0 on the positive x axis. Default 2.5.
-    %(spread_returns)s
+    spread : float, optional
+        As for :func:`two_class_data`. Default 1.0.
+
+    Returns
+    -------
+    X : ndarray of shape (n, 2), float64
+        The features.
     y : ndarray of shape (n,), int64
         The labels, in ``range(k)``.
 
@@ -221,6 +232,3 @@ def _blobs(n, centres, spread, seed):
     rng.shuffle(y)
     X = centres[y] + spread * rng.standard_normal((n, 2))
     return X, y
-
-
-fill_docs(globals())

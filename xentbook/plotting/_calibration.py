@@ -54,7 +54,8 @@ def plot_reliability_diagram(
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> probs = [[0.9, 0.1]] * 10
     >>> ax = xp.plot_reliability_diagram([0] * 6 + [1] * 4, probs, bins=10)
     >>> [round(float(bar.get_height()), 2) for bar in ax.patches]
@@ -124,7 +125,8 @@ def plot_expected_scores(p: float, *, ax: Axes | None = None) -> Axes:
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_expected_scores(0.7)
     >>> log_loss = ax.get_lines()[0]
     >>> q = log_loss.get_xdata()[log_loss.get_ydata().argmin()]
@@ -166,7 +168,8 @@ def plot_focal_loss(gammas=(0.0, 0.5, 1.0, 2.0, 5.0), *, ax: Axes | None = None)
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_focal_loss((0.0, 2.0))
     >>> [line.get_label() for line in ax.get_lines()]
     ['γ = 0 (cross-entropy)', 'γ = 2']

@@ -42,7 +42,8 @@ def plot_code_lengths(
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_code_lengths("abc", [1.0, 1.74, 2.32], {"Shannon": [1, 2, 3]})
     >>> ax.get_ylabel()
     'codeword length (bits)'
@@ -95,7 +96,8 @@ def plot_morse_vs_surprisal(
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_morse_vs_surprisal("et", [3.3, 4.2], [1, 3])
     >>> [t.get_text() for t in ax.texts]
     ['E', 'T']
@@ -161,7 +163,8 @@ def plot_bits_convergence(
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_bits_convergence([1, 10, 100], {"ideal": [2.0, 1.8, 1.76]}, {"H(P)": 1.75})
     >>> ax.get_xscale()
     'log'
@@ -211,7 +214,8 @@ def plot_smoothing_cost(
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_smoothing_cost([0.1, 1, 10], [4.4, 4.2, 4.3], {"H(P)": 4.1})
     >>> ax.get_lines()[1].get_label()
     'best: 1 per letter'

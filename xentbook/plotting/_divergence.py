@@ -47,7 +47,8 @@ def plot_extra_bits(
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_extra_bits(["P", "Q"], 1.75, [1.75, 2.0], measured_bits=[1.76, 2.01])
     >>> ax.get_ylabel()
     'bits per letter'
@@ -112,7 +113,8 @@ def plot_kl_terms(
     --------
     The uniform code on a dyadic source: one symbol too long, two too short.
 
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_kl_terms("abcd", [0.5, 0.25, 0.125, 0.125], [0.25] * 4)
     >>> [round(float(bar.get_height()), 3) for bar in ax.patches]
     [0.5, 0.0, -0.125, -0.125]
@@ -150,7 +152,8 @@ def plot_log_bound(*, ax: Axes | None = None) -> Axes:
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_log_bound()
     >>> ax.get_ylabel()
     'value (nats)'
@@ -189,7 +192,8 @@ def plot_kl_asymmetry(p: float, *, ax: Axes | None = None) -> Axes:
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_kl_asymmetry(0.3)
     >>> [line.get_label() for line in ax.get_lines()[:2]]
     ['KL(P ‖ Q): truth first', 'KL(Q ‖ P): swapped']
@@ -217,7 +221,8 @@ def plot_cross_entropy_vs_kl(p: float, *, ax: Axes | None = None) -> Axes:
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_cross_entropy_vs_kl(0.5)
     >>> ax.get_lines()[2].get_label()
     'H(P) = 1.000'
@@ -280,7 +285,8 @@ def plot_mode_fits(
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_mode_fits([0, 1, 2], [0.5, 0.0, 0.5], {"uniform": [1 / 3] * 3})
     >>> ax.get_ylabel()
     'probability'

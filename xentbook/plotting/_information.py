@@ -31,7 +31,8 @@ def plot_surprisal(*, marks: Mapping[str, float] | None = None, ax: Axes | None 
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_surprisal(marks={"fair coin": 0.5})
     >>> [line.get_label() for line in ax.get_lines()[:2]]
     ['bits: −log₂ p', 'nats: −ln p']
@@ -66,7 +67,8 @@ def plot_binary_entropy(
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_binary_entropy(marks={"90/10 coin": 0.1})
     >>> ax.get_ylabel()
     'entropy H (bits)'
@@ -107,7 +109,8 @@ def plot_entropy_bound(
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_entropy_bound({2: [0.5, 1.0], 4: [1.5, 1.9]})
     >>> ax.get_lines()[-1].get_label()
     'uniform: log₂ n'
@@ -164,7 +167,8 @@ def plot_running_entropy(
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_running_entropy([[1, 2, 3, 3], [1, 1, 2, 1]], 1.75)
     >>> len(ax.get_lines())
     3

@@ -38,7 +38,8 @@ def plot_log_loss(*, ax: Axes | None = None) -> Axes:
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_log_loss()
     >>> [line.get_label() for line in ax.get_lines()][:2]
     ['y = 1:  −log ŷ', 'y = 0:  −log(1 − ŷ)']
@@ -393,7 +394,8 @@ def plot_smoothing_floor(
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_smoothing_floor((2, 10))
     >>> len(ax.get_lines()) >= 2
     True

@@ -38,7 +38,8 @@ def plot_order_curves(
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_order_curves([0, 1, 2], [4.5, 3.4, 2.5], [4.6, 3.5, 2.7])
     >>> ax.get_ylabel()
     'bits per character'
@@ -86,7 +87,8 @@ def plot_code_length_race(
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_code_length_race([8.0, 4.0, 2.0], {"zlib": ([1, 3], [72, 104])})
     >>> ax.get_ylabel()
     'code length (kilobytes)'
@@ -133,7 +135,8 @@ def plot_text_surprisal(
 
     Examples
     --------
-    %(plot_imports)s
+    >>> import matplotlib.pyplot as plt
+    >>> from xentbook import plotting as xp
     >>> ax = xp.plot_text_surprisal("Alice", [9.0, 1.0, 0.5, 0.2, 0.1])
     >>> len(ax.texts)
     5

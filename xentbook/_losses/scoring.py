@@ -1,6 +1,6 @@
 """Scoring reported probabilities: the Brier score, calibration, and temperature scaling.
 
-The log loss (cross-entropy) lives in the losses module; this module adds the other
+The log loss (cross-entropy) lives in :mod:`.categorical`; this module adds the other
 measures chapter 8 sets beside it. The truth comes first in every function.
 """
 
@@ -11,9 +11,9 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from . import _validation as v
-from . import one_hot, softmax_cross_entropy_grad
-from ._docstrings import fill_docs
+from .. import _reduction
+from .. import _validation as v
+from .categorical import one_hot, softmax_cross_entropy_grad
 
 __all__ = [
     "ReliabilityCurve",
@@ -114,17 +114,12 @@ def brier_score(
     0.7 0.42
     0.9 0.5
     """
-    reduction = v.check_reduction(reduction)
+    reduction = _reduction.check_reduction(reduction)
     q = v.check_distribution(probs, "probs", axis=axis)
     p = _target_distribution(target, q, axis, "probs")
     q = np.moveaxis(q, v.check_axis(axis, q.ndim), -1)
     diff = q - p.astype(q.dtype, copy=False)
-    scores = np.sum(diff * diff, axis=-1)
-    if reduction == "none":
-        return scores
-    total = scores.sum(dtype=np.float64)
-    value = total / scores.size if reduction == "mean" else total
-    return q.dtype.type(value)
+    return _reduction.reduce(np.sum(diff * diff, axis=-1), reduction, q.dtype)
 
 
 def reliability_curve(
@@ -134,7 +129,10 @@ def reliability_curve(
 
     Parameters
     ----------
-    %(target_probs)s
+    target : array_like of int
+        The true class of each example: ``probs`` without its last axis.
+    probs : array_like
+        Predicted probability distributions along the last axis, shape ``(..., K)``.
     bins : int, optional
         Number of equal-width bins over [0, 1]. Default 15.
 
@@ -191,7 +189,8 @@ def expected_calibration_error(target: npt.ArrayLike, probs: npt.ArrayLike, *, b
 
     Parameters
     ----------
-    %(target_probs)s
+    target, probs
+        As for :func:`reliability_curve`.
     bins : int, optional
         Number of equal-width confidence bins over [0, 1]. Default 15.
 
@@ -404,6 +403,3 @@ def _bin_index(confidence: np.ndarray, bins: int) -> np.ndarray:
     edges = np.linspace(0.0, 1.0, bins + 1)
     index = np.searchsorted(edges, confidence, side="left") - 1
     return np.clip(index, 0, bins - 1).astype(np.intp, copy=False)
-
-
-fill_docs(globals())
