@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _validation as v
+from ._reduction import check_reduction, reduce
 
 __all__ = [
     "GaussianRegression",
@@ -30,16 +31,6 @@ _HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
 # 1/k! for k = 19 down to 2: the Taylor series of expm1(x) - x, which for |x| <= 1 is
 # within half an ulp of its sum after these terms (the next, x**20/20!, is below 2**-61).
 _EXPM1_MINUS_X = tuple(1 / math.factorial(k) for k in range(19, 1, -1))
-
-
-def _reduce(loss: np.ndarray, reduction: str, dtype: np.dtype):
-    """PyTorch's reductions: the mean of no elements is NaN (quietly), their sum is 0."""
-    if reduction == "none":
-        return loss.astype(dtype, copy=False)[()]
-    total = loss.sum(dtype=np.float64)
-    if reduction == "sum":
-        return dtype.type(total)
-    return dtype.type(total / loss.size if loss.size else np.nan)
 
 
 def _first(mask: np.ndarray):
@@ -205,7 +196,7 @@ def gaussian_nll(
     eps = v.check_real(eps, "eps", low=0.0)
     if not math.isfinite(eps):
         raise ValueError(f"`eps` must be finite, a small variance such as 1e-6; got {eps!r}.")
-    reduction = v.check_reduction(reduction)
+    reduction = check_reduction(reduction)
     dtype = v.common_float_dtype(input, target, var)
     mu = _finite(input, "input", dtype, "a predicted mean must be a number.")
     y = _finite(target, "target", dtype, "an observation must be a number.")
@@ -233,7 +224,7 @@ def gaussian_nll(
         loss = 0.5 * (np.log(variance) + (y - mu) ** 2 / variance)
     if full:
         loss = loss + _HALF_LOG_2PI
-    return _reduce(loss, reduction, dtype)
+    return reduce(loss, reduction, dtype)
 
 
 def _expm1_minus_x(x: np.ndarray) -> np.ndarray:
