@@ -26,6 +26,7 @@ EMPTY = {
     "binary_cross_entropy_with_logits_grad": (np.zeros(0), np.zeros(0)),
     "sigmoid_focal_loss": (np.zeros(0), np.zeros(0)),
     "brier_score": (np.zeros(0, int), np.zeros((0, 3))),
+    "gaussian_nll": (np.zeros(0), np.zeros(0), np.ones(0)),  # the prediction first, as torch
 }
 # Gradients are arrays shaped like the logits whatever the reduction.
 GRADIENTS = {"softmax_cross_entropy_grad", "binary_cross_entropy_with_logits_grad"}
