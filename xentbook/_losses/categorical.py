@@ -81,20 +81,20 @@ def softmax_cross_entropy(
 
     Notes
     -----
-    With :math:`\\ell_c = -\\log \\sigma(x)_c`, :math:`C` classes, weights
+    With :math:`\\ell_c = -\\log \\sigma(x)_c`, :math:`K` classes, weights
     :math:`w` (all 1 by default) and :math:`\\varepsilon` the label smoothing,
     an index target :math:`t` costs
 
     .. math::
 
         L = (1 - \\varepsilon)\\, w_t \\ell_t
-            + \\frac{\\varepsilon}{C} \\sum_c w_c \\ell_c,
+            + \\frac{\\varepsilon}{K} \\sum_c w_c \\ell_c,
 
     and 0 where :math:`t` is ``ignore_index``; ``'mean'`` divides the sum by
     :math:`\\sum w_t` over the targets that are not ignored (NaN when there are
     none). A probability target :math:`p` costs
     :math:`L = \\sum_c w_c p'_c \\ell_c` with
-    :math:`p' = (1 - \\varepsilon) p + \\varepsilon / C`, and ``'mean'`` divides by
+    :math:`p' = (1 - \\varepsilon) p + \\varepsilon / K`, and ``'mean'`` divides by
     the number of examples, not by the weights (as PyTorch does). Each term
     :math:`a \\ell_c`, whose coefficient :math:`a` collects weight, target
     probability and smoothing, follows
@@ -186,7 +186,7 @@ def softmax_cross_entropy_grad(
 
         \\frac{\\partial L}{\\partial x_c}
             = (1 - \\varepsilon)\\, w_t (\\sigma_c - [c = t])
-            + \\frac{\\varepsilon}{C} \\Bigl(\\sigma_c \\sum_k w_k - w_c\\Bigr),
+            + \\frac{\\varepsilon}{K} \\Bigl(\\sigma_c \\sum_k w_k - w_c\\Bigr),
 
     divided by :math:`\\sum w_t` for ``'mean'``; for a probability target
     :math:`q = w p'`, :math:`\\partial L / \\partial x_c = \\sigma_c \\sum_k q_k - q_c`,

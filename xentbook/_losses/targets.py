@@ -180,7 +180,7 @@ class ClassIndices(Target):
         return self.logits.label_smoothing > 0
 
     def block_losses(self, block: rows.Block, buffer) -> np.ndarray:
-        """``(1 - eps) w_t (-log sigma_t) + eps / C sum_c w_c (-log sigma_c)`` per row."""
+        """``(1 - eps) w_t (-log sigma_t) + eps / K sum_c w_c (-log sigma_c)`` per row."""
         lg = self.logits
         ax, eps, c = lg.axis, lg.label_smoothing, lg.num_classes
         t = self.targets(block)
