@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tools.exam import answer_key, draw, main, paper, parse_chapters
-from tools.exam_bank import load, objectives_of
+from tools.exam import answer_key, draw, main, paper
+from tools.exam_bank import load, objectives_of, parse_chapters
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,7 +20,6 @@ students until the exam is over.
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 from pathlib import Path
@@ -28,37 +27,20 @@ from pathlib import Path
 from tools._build import project_root
 from tools.exam_bank import (
     LETTERS,
+    bank_parser,
     bank_pdf,
     key_of,
     load,
     objectives_of,
     plain_roles,
+    run_command,
     validate,
 )
 
-__all__ = ["answer_key", "draw", "main", "paper", "parse_chapters", "write_exam"]
+__all__ = ["answer_key", "draw", "main", "paper", "write_exam"]
 
 # Blank lines left for a written answer, per point of a short question.
 _LINES_PER_POINT = 3
-
-
-def parse_chapters(text: str) -> list[int]:
-    """Chapter numbers from a list such as ``"1-4,7"``.
-
-    Examples
-    --------
-    >>> parse_chapters("1-3,7")
-    [1, 2, 3, 7]
-    >>> parse_chapters("2, 2")
-    [2]
-    """
-    numbers = set()
-    for part in text.replace(" ", "").split(","):
-        first, _, last = part.partition("-")
-        if not first.isdigit() or (last and not last.isdigit()):
-            raise ValueError(f"`--chapters` must look like 1-4,7, not {text!r}")
-        numbers.update(range(int(first), int(last or first) + 1))
-    return sorted(numbers)
 
 
 def draw(questions: list[dict], chapters: list[int], points: int, seed: int) -> list[dict]:
@@ -184,21 +166,24 @@ def answer_key(questions: list[dict], title: str, objectives: dict[int, list[str
 def write_exam(
     out: Path,
     *,
-    chapters: list[int],
+    chapters: list[int] | None,
     points: int,
     seed: int,
     title: str = "xentbook examination",
     pdf: bool = True,
     source: Path | None = None,
 ) -> list[Path]:
-    """Write the paper and the key (Markdown, and PDF unless ``pdf`` is false); return them."""
+    """Write the paper and the key (Markdown, and PDF unless ``pdf`` is false); return them.
+
+    ``chapters`` None draws from every chapter of the book.
+    """
     root = project_root(source)
     questions = load(root)
     objectives = objectives_of(root)
     errors = validate(questions, objectives)
     if errors:
         raise ValueError("the exam bank is not valid:\n" + "\n".join(errors))
-    chosen = draw(questions, chapters, points, seed)
+    chosen = draw(questions, chapters or sorted(objectives), points, seed)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -216,34 +201,28 @@ def write_exam(
 
 def main(argv: list[str] | None = None) -> int:
     """The command line: ``python -m tools.exam OUT --chapters 1-4 --points 30 --seed 7``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m tools.exam",
-        description="Draw an exam from the exam bank: a questions-only paper and a separate answer "
-        "key, as Markdown and PDF. The same seed gives the same paper.",
+    parser = bank_parser(
+        "python -m tools.exam",
+        "Draw an exam from the exam bank: a questions-only paper and a separate answer key, as "
+        "Markdown and PDF. The same seed gives the same paper.",
     )
-    parser.add_argument("out", type=Path, metavar="OUT", help="output folder")
-    parser.add_argument("--chapters", default="1-8", help="chapters to draw from, e.g. 1-4,7")
     parser.add_argument("--points", type=int, default=30, help="total points of the paper")
     parser.add_argument("--seed", type=int, default=0, help="the draw's seed")
     parser.add_argument("--title", default="xentbook examination", help="the paper's title")
     parser.add_argument("--no-pdf", action="store_true", help="write the Markdown only")
-    parser.add_argument("--source", type=Path, default=None, help="the project folder")
     args = parser.parse_args(argv)
-    try:
-        written = write_exam(
+    return run_command(
+        parser,
+        lambda: write_exam(
             args.out,
-            chapters=parse_chapters(args.chapters),
+            chapters=args.chapters,
             points=args.points,
             seed=args.seed,
             title=args.title,
             pdf=not args.no_pdf,
             source=args.source,
-        )
-    except ValueError as exc:
-        parser.error(str(exc))
-    for path in written:
-        print(path)
-    return 0
+        ),
+    )
 
 
 if __name__ == "__main__":

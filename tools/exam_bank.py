@@ -23,6 +23,7 @@ This module reads and checks the bank and writes it as one Markdown page. The in
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import tempfile
@@ -40,7 +41,9 @@ __all__ = [
     "key_of",
     "load",
     "objectives_of",
+    "parse_chapters",
     "plain_roles",
+    "run_command",
     "to_markdown",
     "validate",
 ]
@@ -202,6 +205,54 @@ def _is_number(value) -> bool:
 def objectives_of(root: Path) -> dict[int, list[str]]:
     """Each numbered chapter's learning objectives, by chapter number."""
     return {chapter.number: chapter.objectives() for chapter in chapters(root)}
+
+
+def parse_chapters(text: str) -> list[int]:
+    """Chapter numbers from a list such as ``"1-4,7"``.
+
+    Examples
+    --------
+    >>> parse_chapters("1-3,7")
+    [1, 2, 3, 7]
+    >>> parse_chapters("2, 2")
+    [2]
+    """
+    numbers = set()
+    for part in text.replace(" ", "").split(","):
+        first, _, last = part.partition("-")
+        if not first.isdigit() or (last and not last.isdigit()):
+            raise ValueError(f"`--chapters` must look like 1-4,7, not {text!r}")
+        numbers.update(range(int(first), int(last or first) + 1))
+    return sorted(numbers)
+
+
+def bank_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    """A command line over the bank: ``OUT``, ``--chapters 1-4,7`` (default: all), ``--source``."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("out", type=Path, metavar="OUT", help="output folder")
+    parser.add_argument(
+        "--chapters", type=_chapters, default=None, help="only these chapters, e.g. 1-4,7 (all)"
+    )
+    parser.add_argument("--source", type=Path, default=None, help="the project folder")
+    return parser
+
+
+def _chapters(text: str) -> list[int]:
+    try:
+        return parse_chapters(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def run_command(parser: argparse.ArgumentParser, write) -> int:
+    """Run ``write()`` for a command line: print the files it wrote, or its error as usage."""
+    try:
+        written = write()
+    except ValueError as exc:
+        parser.error(str(exc))
+    for path in written:
+        print(path)
+    return 0
 
 
 def key_of(q: dict) -> str:

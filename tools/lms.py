@@ -19,7 +19,6 @@ Canvas and Moodle's MathJax filter render. Like the bank, the files are for inst
 
 from __future__ import annotations
 
-import argparse
 import sys
 import zipfile
 from pathlib import Path
@@ -30,8 +29,15 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 from tools._book import chapters as book_chapters
 from tools._build import project_root
-from tools.exam import parse_chapters
-from tools.exam_bank import LETTERS, load, objectives_of, plain_roles, validate
+from tools.exam_bank import (
+    LETTERS,
+    bank_parser,
+    load,
+    objectives_of,
+    plain_roles,
+    run_command,
+    validate,
+)
 
 __all__ = ["QTI_NS", "html", "main", "moodle_xml", "qti_assessment", "write_lms"]
 
@@ -222,23 +228,14 @@ def write_lms(
 
 def main(argv: list[str] | None = None) -> int:
     """The command line: ``python -m tools.lms OUT``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m tools.lms",
-        description="Export the exam bank as a QTI 1.2 package (Canvas, Blackboard, Moodle) and "
-        "as Moodle XML.",
+    parser = bank_parser(
+        "python -m tools.lms",
+        "Export the exam bank as a QTI 1.2 package (Canvas, Blackboard, Moodle) and as Moodle XML.",
     )
-    parser.add_argument("out", type=Path, metavar="OUT", help="output folder")
-    parser.add_argument("--chapters", default=None, help="only these chapters, e.g. 1-4,7")
-    parser.add_argument("--source", type=Path, default=None, help="the project folder")
     args = parser.parse_args(argv)
-    try:
-        chapters = parse_chapters(args.chapters) if args.chapters else None
-        written = write_lms(args.out, chapters=chapters, source=args.source)
-    except ValueError as exc:
-        parser.error(str(exc))
-    for path in written:
-        print(path)
-    return 0
+    return run_command(
+        parser, lambda: write_lms(args.out, chapters=args.chapters, source=args.source)
+    )
 
 
 if __name__ == "__main__":
