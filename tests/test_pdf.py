@@ -363,3 +363,13 @@ def test_the_print_mathjax_stands_in_for_the_site_script():
     site = (ROOT / "book" / "_static" / SITE_MATHJAX).read_text(encoding="utf-8")
     load = re.compile(r"load: (\[[^\]]*\])")
     assert load.search(site)[1] == load.search(PRINT_MATHJAX.read_text(encoding="utf-8"))[1]
+
+
+def test_the_empty_frame_check_finds_one():
+    # A page whose body ends in a code frame's padding, and the same frame with a line of code.
+    page = np.full((842, 595), 255, np.uint8)
+    page[100:110, 60:500] = 0  # a line of text
+    page[700:780, 45:550] = 244  # a frame reaching the foot of the body
+    assert _empty_frame_at_foot(page)
+    page[740:746, 60:300:4] = 30  # sparse, as glyphs are
+    assert not _empty_frame_at_foot(page)
