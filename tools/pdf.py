@@ -61,16 +61,24 @@ def units(project: Path) -> list[dict]:
 
 
 def print_book(
-    printer: Printer, page: Path, pdf: Path, *, title: str, lines: list[str], keep: list[dict]
+    printer: Printer,
+    tab,
+    pdf: Path,
+    *,
+    title: str,
+    lines: list[str],
+    keep: list[dict],
+    leave: list[str],
 ) -> Path:
-    """Print the single-page book ``page`` to ``pdf``, keeping the documents in ``keep``.
+    """Print the single-page book loaded in ``tab`` to ``pdf``, keeping the units in ``keep``.
 
     Parameters
     ----------
     printer : Printer
         An open :class:`tools._build.Printer`.
-    page : Path
-        The page written by jupyter-book's ``singlehtml`` builder.
+    tab : playwright.sync_api.Page
+        The page written by jupyter-book's ``singlehtml`` builder, as :meth:`Printer.open`
+        loaded it. Units left out stay aside, so the same page can print them next.
     pdf : Path
         The PDF to write.
     title : str
@@ -78,16 +86,15 @@ def print_book(
     lines : list of str
         The title page's lines under the heading.
     keep : list of dict
-        The units (see :func:`units`) to print, in order; the others are left out.
+        The units (see :func:`units`) to print, in order.
+    leave : list of str
+        The documents of the other units, left out.
 
     Returns
     -------
     Path
         The PDF written.
     """
-    tab = printer.open(page)
-    kept = {u["doc"] for u in keep}
-    leave = [u["doc"] for u in units(_project_of(page)) if u["doc"] not in kept]
     options = {"title": title, "lines": lines, "units": keep, "leave": leave}
     entries = tab.evaluate("(options) => xentbookPrint.book(options)", options)
     # The contents hold a placeholder number per entry, as wide as the real one: filling
@@ -95,16 +102,10 @@ def print_book(
     starts = _destinations(printer.pdf(tab, pdf, outline=False))
     tab.evaluate("(pages) => xentbookPrint.fill(pages)", {k: v + 1 for k, v in starts.items()})
     printer.pdf(tab, pdf, outline=False)
-    tab.close()
     if _destinations(pdf) != starts:
         raise ValueError(f"{pdf.name}: filling in the contents moved the pages")
     _write_outline(pdf, entries, starts)
     return pdf
-
-
-def _project_of(page: Path) -> Path:
-    """The project folder of a page built into ``PROJECT/_build/singlehtml/``."""
-    return next(p.parent for p in page.parents if p.name == "_build")
 
 
 def _destinations(pdf: Path) -> dict[str, int]:
@@ -180,7 +181,7 @@ def pdfs(out: Path, *, source: Path | None = None, strict: bool = False) -> list
     Returns
     -------
     list of Path
-        The PDFs written: instructor, student, API reference.
+        The PDFs written: instructor, API reference, student.
 
     Raises
     ------
@@ -207,23 +208,37 @@ def pdfs(out: Path, *, source: Path | None = None, strict: bool = False) -> list
         with Printer() as printer:
             for name, project in projects.items():
                 config = _config(project)
-                page = sites[name] / f"{units(project)[0]['doc']}.html"
-                book = [u for u in units(project) if u["doc"] != API_DOC]
+                found = units(project)
+                book = [u for u in found if u["doc"] != API_DOC]
+                tab = printer.open(sites[name] / f"{found[0]['doc']}.html")
                 lines = [_EDITIONS[name], config["author"], f"xentbook {version}"]
                 written.append(
                     print_book(
-                        printer, page, out / name, title=config["title"], lines=lines, keep=book
+                        printer,
+                        tab,
+                        out / name,
+                        title=config["title"],
+                        lines=lines,
+                        keep=book,
+                        leave=[API_DOC],
                     )
                 )
-            config = _config(projects[INSTRUCTOR_PDF])
-            api = [u for u in units(projects[INSTRUCTOR_PDF]) if u["doc"] == API_DOC]
-            lines = [f"The API reference of xentbook {version}", config["author"]]
-            page = sites[INSTRUCTOR_PDF] / f"{units(root)[0]['doc']}.html"
-            written.append(
-                print_book(
-                    printer, page, out / API_PDF, title=config["title"], lines=lines, keep=api
-                )
-            )
+                if name == INSTRUCTOR_PDF:
+                    # The API reference, from the same page: it was left out of the book.
+                    api = [u for u in found if u["doc"] == API_DOC]
+                    lines = [f"The API reference of xentbook {version}", config["author"]]
+                    written.append(
+                        print_book(
+                            printer,
+                            tab,
+                            out / API_PDF,
+                            title=config["title"],
+                            lines=lines,
+                            keep=api,
+                            leave=[],
+                        )
+                    )
+                tab.close()
     return written
 
 

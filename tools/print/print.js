@@ -1,6 +1,7 @@
 // Print preparation of the PDFs, run in the page by tools/_build.py (the site never loads it).
 window.xentbookPrint = (() => {
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const left = {};
 
   // Wait until MathJax has typeset every formula and every image has loaded; open dropdowns.
   async function ready() {
@@ -92,9 +93,14 @@ window.xentbookPrint = (() => {
   function book({ title, lines, units, leave }) {
     const article = document.querySelector("article.bd-article") || document.body;
     const root = article.querySelector("section");
-    const sectionOf = (doc) => document.getElementById(`document-${doc}`)?.nextElementSibling || root;
+    const sectionOf = (doc) =>
+      left[doc] || document.getElementById(`document-${doc}`)?.nextElementSibling || root;
     const found = units.map((u) => ({ ...u, section: sectionOf(u.doc) }));
-    leave.forEach((doc) => sectionOf(doc).remove());
+    // Kept aside, so that a later book() on the same page can print them (the API reference).
+    leave.forEach((doc) => {
+      left[doc] = sectionOf(doc);
+      left[doc].remove();
+    });
     // Only the book stays on the page: the site's header, sidebars and hidden dialogs would
     // otherwise make a first page of their own.
     const printed = document.createElement("div");
