@@ -61,3 +61,27 @@ def drawn_on_given_ax(call):
     assert ax.get_xlabel()
     assert ax.get_ylabel()
     return ax
+
+
+def require_tools(*tools: str) -> None:
+    """Skip unless the command-line tools are installed; where XENTBOOK_REQUIRE_BROWSER=1, fail."""
+    import shutil
+
+    missing = [t for t in tools if not shutil.which(t)]
+    if not missing:
+        return
+    message = f"{', '.join(missing)} not found: apt-get install chromium poppler-utils"
+    if os.environ.get("XENTBOOK_REQUIRE_BROWSER") == "1":
+        pytest.fail(message + " (XENTBOOK_REQUIRE_BROWSER=1 makes this a failure.)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def book_pdfs(tmp_path_factory):
+    """The folder of `python -m tools.pdf`: the PDFs, printed once per session (it is slow)."""
+    from tools.pdf import pdfs
+
+    require_tools("chromium", "pdftotext", "pdfimages", "pdftoppm", "pdftohtml")
+    out = tmp_path_factory.mktemp("pdf")
+    pdfs(out, strict=True)
+    return out

@@ -34,7 +34,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
@@ -863,3 +863,30 @@ def _pages(html: Path) -> list[Path]:
 
 def _is_redirect(page: Path) -> bool:
     return 'http-equiv="Refresh"' in page.read_text(encoding="utf-8")[:2000]
+
+
+_LOCAL_LINK = re.compile(r'<(?:a|link|img|script|source)\b[^>]*?\b(?:href|src)="([^"]*)"', re.I)
+
+
+@pytest.mark.build
+def test_every_local_link_resolves(book_build):
+    """Every href and src of every page (the JupyterLite app aside) names a file of the site.
+
+    The theme's Jinja macro files that Sphinx copies into ``_static`` are templates, not pages.
+    """
+    _, html = book_build
+    skip = (html / "lite", html / "_static")
+    pages = [p for p in html.rglob("*.html") if not any(s in p.parents for s in skip)]
+    assert pages
+    dead = []
+    for page in pages:
+        for link in _LOCAL_LINK.findall(page.read_text(encoding="utf-8")):
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue  # another site, a mail address, or a fragment of this page
+            target = (page.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                dead.append(f"{page.relative_to(html)}: {link}")
+    assert not dead, f"{len(dead)} dead local links: {dead[:10]}"

@@ -1,56 +1,51 @@
 """Tests for tools.pdf: both editions print whole, typeset, numbered and without leaks.
 
-The PDFs are read back with Debian's poppler-utils (pdftotext, pdfimages, pdftohtml); without
-them, or without Chromium, the tests skip with an install hint, unless
+The PDFs are printed once per test session (the ``book_pdfs`` fixture of conftest.py) and read
+back with Debian's poppler-utils (pdftotext, pdfimages, pdftoppm, pdftohtml) and pypdf; without
+poppler-utils or Chromium the tests skip with an install hint, unless
 XENTBOOK_REQUIRE_BROWSER=1 (CI) turns the skip into a failure.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 from book_text import ROOT, cell_text, cells, phrases, solution_content, squash
+from pypdf import PdfReader
 
-from tools.pdf import INSTRUCTOR_PDF, book_pdf
-from tools.student_edition import STUDENT_PDF, student_edition
+from tools.pdf import API_PDF, INSTRUCTOR_PDF, STUDENT_PDF
 
 pytestmark = pytest.mark.build
 
 
-def _require(*tools: str) -> None:
-    missing = [t for t in tools if not shutil.which(t)]
-    if not missing:
-        return
-    message = f"{', '.join(missing)} not found: apt-get install chromium poppler-utils"
-    if os.environ.get("XENTBOOK_REQUIRE_BROWSER") == "1":
-        pytest.fail(message + " (XENTBOOK_REQUIRE_BROWSER=1 makes this a failure.)")
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory) -> dict[str, Path]:
-    _require("chromium", "pdftotext", "pdfimages", "pdftohtml")
-    out = tmp_path_factory.mktemp("pdf")
-    instructor = book_pdf(ROOT, out / INSTRUCTOR_PDF, strict=True)
-    # The student PDF as the student edition command writes it.
-    assert student_edition(out / "student", source=ROOT, html=False, strict=True) == 0
-    return {"instructor": instructor, "student": out / "student" / STUDENT_PDF}
+def pdfs(book_pdfs) -> dict[str, Path]:
+    return {
+        "instructor": book_pdfs / INSTRUCTOR_PDF,
+        "student": book_pdfs / STUDENT_PDF,
+        "api": book_pdfs / API_PDF,
+    }
 
 
-def _text(pdf: Path) -> str:
+def _text(pdf: Path, page: int | None = None) -> str:
+    pages = ["-f", str(page), "-l", str(page)] if page else []
     return subprocess.run(
         # -layout keeps a hyphen that ends a line (plain mode drops it as a hyphenation).
-        ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
+        ["pdftotext", "-layout", "-enc", "UTF-8", *pages, str(pdf), "-"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
+
+
+def _pages(pdf: Path) -> list[str]:
+    """The text of each page (pdftotext ends every page with a form feed)."""
+    return _text(pdf).split("\f")[:-1]
 
 
 def _bare(text: str) -> str:
@@ -150,24 +145,147 @@ def test_every_figure_is_embedded(pdfs, edition):
     assert len(plots) >= figures, f"{len(plots)} plot images in the PDF, {figures} figures"
 
 
+def _outline(pdf: Path) -> list[tuple[str, int, list]]:
+    """The PDF's bookmarks: (title, page from 1, children) at the top level."""
+    reader = PdfReader(pdf)
+
+    def walk(items):
+        found = []
+        for item in items:
+            if isinstance(item, list):
+                found[-1][2].extend(walk(item))
+            else:
+                found.append((item.title, reader.get_destination_page_number(item) + 1, []))
+        return found
+
+    return walk(reader.outline)
+
+
+def _headings(notebook: Path, levels: str) -> list[str]:
+    found = []
+    for cell in cells(notebook):
+        if cell["cell_type"] == "markdown":
+            prose = re.sub(r"^(`{3,}).*?^\1", "", cell_text(cell), flags=re.M | re.S)
+            found += re.findall(rf"^#{{{levels}}} (.+)$", prose, flags=re.M)
+    return found
+
+
 @pytest.mark.parametrize("edition", ["instructor", "student"])
-def test_chapters_and_sections_are_in_the_outline(pdfs, edition):
-    xml = subprocess.run(
-        ["pdftohtml", "-xml", "-i", "-q", "-stdout", str(pdfs[edition])],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    outline = _bare(" ".join(re.findall(r"<item[^>]*>([^<]*)", xml)))
+def test_bookmarks_are_the_chapter_and_section_titles(pdfs, edition):
+    outline = {
+        _bare(title).split(".", 1)[0]: (title, kids) for title, _, kids in _outline(pdfs[edition])
+    }
     assert outline, "the PDF has no outline"
     for number, notebooks in _chapters():
-        for nb in notebooks:
-            for cell in cells(nb):
-                if cell["cell_type"] != "markdown":
-                    continue
-                prose = re.sub(r"^(`{3,}).*?^\1", "", cell_text(cell), flags=re.M | re.S)
-                for heading in re.findall(r"^#{1,2} (.+)$", prose, flags=re.M):
-                    assert _plain(heading, 6) in outline, f"chapter {number}: {heading}"
+        title, kids = outline[str(number)]
+        (chapter,) = _headings(notebooks[0], "1")
+        assert _bare(title) == f"{number}." + _plain(chapter, 99), title
+        # The chapter's sections, then each problem set's title, numbered as on the site.
+        sections = _headings(notebooks[0], "2") + [_headings(nb, "1")[0] for nb in notebooks[1:]]
+        assert len(kids) == len(sections), [k[0] for k in kids]
+        for k, (section, (kid, _, _)) in enumerate(zip(sections, kids, strict=True), start=1):
+            assert _bare(kid).startswith(f"{number}.{k}."), kid
+            # A heading's formula is in the bookmark as its glyphs: the words around it are
+            # there, in order, each once (not doubled).
+            words = [_plain(piece, 99) for piece in re.split(r"\$[^$]*\$", section)]
+            at = 0
+            for piece in filter(None, words):
+                assert _bare(kid).count(piece) == 1, (kid, section)
+                assert _bare(kid).find(piece) >= at, (kid, section)
+                at = _bare(kid).find(piece) + len(piece)
+
+
+def test_the_api_reference_is_a_pdf_of_its_own(pdfs):
+    api = [title for title, _, _ in _outline(pdfs["api"])]
+    assert api[0] == "API reference"
+    assert "xentbook.cross_entropy" in _text(pdfs["api"])
+    for edition in ("instructor", "student"):
+        assert "API reference" not in [title for title, _, _ in _outline(pdfs[edition])]
+
+
+@pytest.mark.parametrize("edition", ["instructor", "student", "api"])
+def test_every_page_but_the_title_page_is_numbered(pdfs, edition):
+    pages = _pages(pdfs[edition])
+    assert len(pages) > 2
+    for number, text in enumerate(pages[1:], start=2):
+        assert text.split()[-1] == str(number), f"page {number} ends with {text.split()[-3:]}"
+
+
+@pytest.mark.parametrize("edition", ["instructor", "student"])
+def test_contents_give_the_page_each_chapter_starts_on(pdfs, edition):
+    pages = _pages(pdfs[edition])
+    # The contents run from page 2 to the page before the first bookmark.
+    contents = "\n".join(pages[1 : _outline(pdfs[edition])[0][1] - 1])
+    assert contents.split()[0] == "Contents"
+    for number, notebooks in _chapters():
+        (chapter,) = _headings(notebooks[0], "1")
+        line = next(
+            ln
+            for ln in contents.splitlines()
+            if _bare(ln).startswith(f"{number}.{_plain(chapter, 3)}")
+        )
+        start = int(line.split()[-1])
+        # The chapter's heading is on that page, under the running header that names it...
+        assert _bare(pages[start - 1]).count(f"{number}." + _plain(chapter, 99)) == 2
+        # ...and the page before belongs to the chapter before.
+        assert f"{number}." + _plain(chapter, 99) not in _bare(pages[start - 2])
+
+
+@pytest.mark.parametrize("edition", ["instructor", "student", "api"])
+def test_no_page_is_blank(pdfs, edition):
+    pdf = pdfs[edition]
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    with_images = {int(row.split()[0]) for row in listing}
+    headers = {_bare(title) for title, _, _ in _outline(pdf)}
+    for number, text in enumerate(_pages(pdf), start=1):
+        # Beyond the running header (a chapter's title) and the page number (the last word).
+        lines = text.strip().splitlines()
+        body = lines[1:] if lines and _bare(lines[0]) in headers else lines
+        words = " ".join(body).split()[:-1]
+        assert words or number in with_images, f"page {number} of the {edition} PDF is blank"
+
+
+# The backgrounds of code and output frames (the theme's), as pdftoppm renders
+# it in grey at 72 dpi, and the least height of an empty frame's padding there (a box's
+# shadow is thinner and of changing grey).
+_FRAME_GREY = range(241, 246)
+_FRAME_ROWS = 5
+
+
+def _gray_pages(pdf: Path, folder: Path) -> list[np.ndarray]:
+    subprocess.run(["pdftoppm", "-gray", "-r", "72", str(pdf), str(folder / "p")], check=True)
+    images = []
+    for path in sorted(folder.glob("p-*.pgm")):
+        raw = path.read_bytes()
+        header = raw.split(b"\n", 3)
+        width, height = map(int, header[1].split())
+        images.append(np.frombuffer(header[3][-width * height :], np.uint8).reshape(height, width))
+    return images
+
+
+def _empty_frame_at_foot(image: np.ndarray) -> bool:
+    """Whether the lowest thing on the page body is a code frame with no text in it."""
+    height = image.shape[0]
+    body = image[int(0.06 * height) : int(0.945 * height), 50:-50]  # no header, no page number
+    inked = np.flatnonzero((body < 252).any(axis=1))
+    if not len(inked):
+        return False
+    rows = body[: inked[-1] + 1]
+    frame = np.isin(rows, _FRAME_GREY).mean(axis=1) > 0.6
+    if not frame[-1]:
+        return False
+    top = len(frame) - np.argmin(frame[::-1]) if not frame.all() else 0
+    return len(frame) - top >= _FRAME_ROWS and not (rows[top:] < 160).any()
+
+
+@pytest.mark.parametrize("edition", ["instructor", "student"])
+def test_no_page_ends_in_an_empty_code_frame(pdfs, edition, tmp_path):
+    pages = _gray_pages(pdfs[edition], tmp_path)
+    assert len(pages) == len(_pages(pdfs[edition]))
+    empty = [number for number, image in enumerate(pages, start=1) if _empty_frame_at_foot(image)]
+    assert not empty, f"pages ending in an empty code frame: {empty}"
 
 
 @pytest.mark.parametrize("edition", ["instructor", "student"])
@@ -235,3 +353,23 @@ def test_student_pdf_has_no_solution_text(pdfs):
     # And the exercises are still there to be solved.
     exercises = [p for _, title in _exercises() for p in phrases(title)]
     assert all(_bare(p) in bare for p in exercises)
+
+
+def test_the_print_mathjax_stands_in_for_the_site_script():
+    # Printing serves tools/print/mathjax.js in place of the site's script of this name: it
+    # must exist, and the print must load the parts the site loads first.
+    from tools._build import PRINT_MATHJAX, SITE_MATHJAX
+
+    site = (ROOT / "book" / "_static" / SITE_MATHJAX).read_text(encoding="utf-8")
+    load = re.compile(r"load: (\[[^\]]*\])")
+    assert load.search(site)[1] == load.search(PRINT_MATHJAX.read_text(encoding="utf-8"))[1]
+
+
+def test_the_empty_frame_check_finds_one():
+    # A page whose body ends in a code frame's padding, and the same frame with a line of code.
+    page = np.full((842, 595), 255, np.uint8)
+    page[100:110, 60:500] = 0  # a line of text
+    page[700:780, 45:550] = 244  # a frame reaching the foot of the body
+    assert _empty_frame_at_foot(page)
+    page[740:746, 60:300:4] = 30  # sparse, as glyphs are
+    assert not _empty_frame_at_foot(page)

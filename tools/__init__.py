@@ -3,7 +3,7 @@
 ``python -m tools.student_edition OUT``
     the student edition: notebooks, HTML and PDF without solutions;
 ``python -m tools.pdf OUT``
-    the whole book as PDF, instructor and student editions;
+    the whole book as PDF, instructor and student editions, and the API reference;
 ``python -m tools.instructor_pack OUT``
     the instructor pack: exam bank, instructor PDF and every figure as SVG and PNG;
 ``python -m tools.coverage``

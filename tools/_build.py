@@ -6,54 +6,18 @@ Private to ``tools``: the commands (``tools.student_edition``, ``tools.pdf``,
 
 from __future__ import annotations
 
-import base64
+import contextlib
 import functools
 import http.server
-import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 SKIP_DIRS = {"_build", ".ipynb_checkpoints", "__pycache__", ".jupyter_cache", "jupyter_execute"}
-
-# Injected into the single-page HTML before printing: every solution dropdown open, code and
-# outputs wrapped at the page edge instead of clipped, and no screen-only chrome.
-PRINT_CSS = """
-<style id="xentbook-print">
-@page { size: A4; margin: 16mm 14mm; }
-@media print {
-  .admonition.toggle-hidden .admonition-title ~ * {
-    height: auto !important; opacity: 1 !important; visibility: visible !important;
-    margin: revert !important; display: block !important;
-  }
-  .admonition.toggle-hidden { padding-bottom: revert !important; }
-  button.toggle-button, .headerlink, .copybtn, .bd-header, .bd-footer, .bd-sidebar-primary,
-  .bd-sidebar-secondary, .header-article__inner, .prev-next-area, .bd-footer-article,
-  .bd-footer-content, #pst-back-to-top, .search-button-field { display: none !important; }
-  pre, .highlight pre, .output pre, div.cell_output pre {
-    white-space: pre-wrap !important; overflow-wrap: anywhere !important;
-    overflow: visible !important; max-height: none !important;
-  }
-  div.cell_output, div.highlight, .output, .table-wrapper, .bd-article-container {
-    overflow: visible !important; max-height: none !important; max-width: 100% !important;
-  }
-  img { max-width: 100% !important; height: auto !important; break-inside: avoid; }
-  mjx-container[display="true"] { overflow: visible !important; max-width: 100%; }
-  h1 { break-before: page; }
-}
-</style>
-<script>
-window.addEventListener("load", () => {
-  document.querySelectorAll("details").forEach((d) => { d.open = true; });
-  document.querySelectorAll(".toggle-hidden").forEach((e) => e.classList.remove("toggle-hidden"));
-});
-</script>
-"""
 
 
 def project_root(source: Path | None) -> Path:
@@ -148,169 +112,93 @@ class serve:
         self.thread.join(timeout=5)
 
 
-def print_pdf(page: Path, pdf: Path) -> Path:
-    """Print one HTML page (inside a built site) to ``pdf`` with headless Chromium.
-
-    The single-page builder writes links relative to the site's root wherever the page
-    sits, so a copy of the page with :data:`PRINT_CSS` injected is printed from the root. The
-    site is
-    served over http://127.0.0.1, Chromium is driven over the DevTools protocol so that the
-    print waits until MathJax has typeset every formula and every image has loaded, and the
-    PDF gets an outline (bookmarks) from the headings.
-    """
-    site = _site_of(page)
-    html = page.read_text(encoding="utf-8")
-    printed = site / "xentbook-print.html"
-    printed.write_text(html.replace("</head>", PRINT_CSS + "</head>", 1), encoding="utf-8")
-    pdf = Path(pdf).resolve()
-    pdf.parent.mkdir(parents=True, exist_ok=True)
-    with (
-        tempfile.TemporaryDirectory(prefix="xentbook-chromium-") as profile,
-        serve(site) as base,
-        _DevTools(chromium(), Path(profile)) as browser,
-    ):
-        browser.open(f"{base}/{printed.name}")
-        state = browser.evaluate(_READY)
-        if state["untypeset"] or state["broken"]:
-            raise ValueError(f"{page.name} did not render fully before printing: {state}")
-        data = browser.send(
-            "Page.printToPDF",
-            printBackground=True,
-            preferCSSPageSize=True,
-            generateTaggedPDF=True,
-            generateDocumentOutline=True,
-            transferMode="ReturnAsStream",
-        )
-        pdf.write_bytes(browser.read_stream(data["stream"]))
-    return pdf
+# The print stylesheet and script, used only when printing (the site never loads them).
+PRINT_CSS = Path(__file__).with_name("print") / "print.css"
+PRINT_JS = Path(__file__).with_name("print") / "print.js"
+# The site's MathJax script, and what stands in for it when printing (see that file).
+SITE_MATHJAX = "xentbook-mathjax.js"
+PRINT_MATHJAX = Path(__file__).with_name("print") / "mathjax.js"
+# The width in CSS pixels of the A4 page's text column in print.css (210 mm less 2 x 16 mm):
+# the page is laid out at this width, so formulas are fitted to the printed column.
+COLUMN_PX = round((210 - 2 * 16) / 25.4 * 96)
+PAGE_TIMEOUT_MS = 600_000
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-# Run in the page once it has loaded: wait for MathJax to finish, then for every image.
-_READY = """
-(async () => {
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  for (let i = 0; i < 600 && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++)
-    await sleep(50);
-  if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
-  document.querySelectorAll("details").forEach((d) => { d.open = true; });
-  const images = Array.from(document.images);
-  images.forEach((img) => { img.loading = "eager"; });
-  await Promise.all(images.map((img) => img.decode().catch(() => null)));
-  const math = Array.from(document.querySelectorAll("span.math, div.math"));
-  return JSON.stringify({
-    untypeset: math.filter((m) => !m.querySelector("mjx-container")).length,
-    broken: images.filter((i) => !(i.complete && i.naturalWidth > 0)).map((i) => i.src),
-  });
-})()
-"""
+class Printer:
+    """Headless Chromium, driven by playwright, that opens pages of built sites and prints them.
 
-
-class _DevTools:
-    """Headless Chromium driven over the DevTools protocol on a pair of pipes.
-
-    With ``--remote-debugging-pipe`` Chromium reads commands on its fd 3 and answers on fd 4,
-    each message JSON ended by a NUL byte. Replies are read on the calling thread.
+    Use as a context manager; :meth:`open` loads a page ready to print, :meth:`pdf` prints it.
     """
 
-    def __init__(self, executable: str, profile: Path):
-        self.executable = executable
-        self.profile = profile
-        self.next_id = 0
-        self.session: str | None = None
-        self.buffer = b""
+    def __enter__(self) -> Printer:
+        from playwright.sync_api import sync_playwright
 
-    def __enter__(self) -> _DevTools:
-        to_chrome_r, self.to_chrome = os.pipe()
-        self.from_chrome, from_chrome_w = os.pipe()
-        # subprocess cannot place pipe ends on fds 3 and 4 by itself: a tiny exec trampoline does.
-        trampoline = (
-            "import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4); "
-            "os.execv(sys.argv[3], sys.argv[3:])"
-        )
-        flags = [
-            "--headless",
-            "--no-sandbox",  # CI containers run as root
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--remote-debugging-pipe",
-            f"--user-data-dir={self.profile}",
-        ]
-        cmd = [sys.executable, "-c", trampoline, str(to_chrome_r), str(from_chrome_w)]
-        self.proc = subprocess.Popen(
-            [*cmd, self.executable, *flags, "about:blank"],
-            pass_fds=(to_chrome_r, from_chrome_w),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        os.close(to_chrome_r)
-        os.close(from_chrome_w)
-        target = self.send("Target.createTarget", url="about:blank")["targetId"]
-        self.session = self.send("Target.attachToTarget", targetId=target, flatten=True)[
-            "sessionId"
-        ]
-        self.send("Page.enable")
+        self._stack = contextlib.ExitStack()
+        playwright = self._stack.enter_context(sync_playwright())
+        self.browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        self._stack.callback(self.browser.close)
         return self
 
     def __exit__(self, *exc):
-        try:
-            self.send("Browser.close", session=False)
-            self.proc.wait(timeout=20)
-        except (OSError, ValueError, subprocess.TimeoutExpired):
-            self.proc.kill()
-            self.proc.wait()
-        os.close(self.to_chrome)
-        os.close(self.from_chrome)
+        self._stack.close()
 
-    def _message(self) -> dict:
-        while b"\0" not in self.buffer:
-            chunk = os.read(self.from_chrome, 1 << 20)
-            if not chunk:
-                raise ValueError("Chromium closed its DevTools pipe unexpectedly")
-            self.buffer += chunk
-        raw, self.buffer = self.buffer.split(b"\0", 1)
-        return json.loads(raw)
+    def open(self, page: Path):
+        """Load ``page`` (an HTML file in a built site) as printed, typeset and laid out.
 
-    def send(self, method: str, *, session: bool = True, **params) -> dict:
-        self.next_id += 1
-        message = {"id": self.next_id, "method": method, "params": params}
-        if session and self.session:
-            message["sessionId"] = self.session
-        os.write(self.to_chrome, json.dumps(message).encode() + b"\0")
-        while True:
-            reply = self._message()
-            if reply.get("method") == "Page.loadEventFired":
-                self.loaded = True
-            if reply.get("id") == self.next_id:
-                break
-        if "error" in reply:
-            raise ValueError(f"Chromium refused {method}: {reply['error']}")
-        return reply["result"]
+        Sphinx's single-page builder writes links relative to the site's root wherever the
+        page sits, so the page is served at the root of an http://127.0.0.1 server of its
+        site. Returns playwright's ``Page``, with ``xentbookPrint`` (print.js) loaded.
 
-    def open(self, url: str) -> None:
-        self.loaded = False
-        self.send("Page.navigate", url=url)
-        while not self.loaded:
-            if self._message().get("method") == "Page.loadEventFired":
-                self.loaded = True
+        Raises
+        ------
+        ValueError
+            If a formula was not typeset or an image did not load.
+        """
+        site = _site_of(page)
+        base = self._stack.enter_context(serve(site))
+        tab = self.browser.new_page(viewport={"width": COLUMN_PX, "height": 1000})
+        # A whole book takes a while to load and typeset on a busy machine.
+        tab.set_default_timeout(PAGE_TIMEOUT_MS)
+        tab.emulate_media(media="print")
+        url = f"{base}/xentbook-print.html"
+        tab.route(url, lambda route: route.fulfill(path=page))
+        tab.route(f"{base}/_static/{SITE_MATHJAX}", lambda r: r.fulfill(path=PRINT_MATHJAX))
+        tab.goto(url, wait_until="load")
+        tab.add_style_tag(path=PRINT_CSS)
+        tab.add_script_tag(path=PRINT_JS)
+        state = tab.evaluate("xentbookPrint.ready()")
+        if state["untypeset"] or state["broken"]:
+            raise ValueError(f"{page.name} did not render fully before printing: {state}")
+        tab.evaluate("xentbookPrint.layout()")
+        return tab
 
-    def evaluate(self, script: str) -> dict:
-        result = self.send(
-            "Runtime.evaluate", expression=script, awaitPromise=True, returnByValue=True
-        )
-        if "exceptionDetails" in result:
-            raise ValueError(f"a script in the page failed: {result['exceptionDetails']}")
-        return json.loads(result["result"]["value"])
+    @staticmethod
+    def pdf(tab, pdf: Path, *, outline: bool = True) -> Path:
+        """Print the loaded page ``tab`` to ``pdf``; ``outline``: bookmarks from the headings."""
+        pdf = Path(pdf).resolve()
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        tab.pdf(path=pdf, prefer_css_page_size=True, print_background=True, outline=outline)
+        return pdf
 
-    def read_stream(self, handle: str) -> bytes:
-        parts = []
-        while True:
-            chunk = self.send("IO.read", handle=handle, size=1 << 22)
-            data = chunk["data"]
-            parts.append(base64.b64decode(data) if chunk.get("base64Encoded") else data.encode())
-            if chunk.get("eof"):
-                break
-        self.send("IO.close", handle=handle)
-        return b"".join(parts)
+
+def print_pdf(page: Path, pdf: Path) -> Path:
+    """Print one HTML page of a built site to ``pdf``: A4, numbered pages, code wrapped.
+
+    Parameters
+    ----------
+    page : Path
+        An HTML file inside a built site (a folder holding ``_static``) or on its own.
+    pdf : Path
+        The PDF to write; its folder is created.
+
+    Returns
+    -------
+    Path
+        The PDF written.
+    """
+    with Printer() as printer:
+        return printer.pdf(printer.open(Path(page)), pdf)
 
 
 def _site_of(page: Path) -> Path:

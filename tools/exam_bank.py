@@ -32,6 +32,7 @@ from pathlib import Path
 import yaml
 
 from tools._book import chapters
+from tools._build import build, print_pdf
 
 __all__ = [
     "LETTERS",
@@ -326,12 +327,11 @@ def bank_pdf(markdown: str, pdf: Path, *, title: str) -> Path:
 
     The page is built strictly, on its own, so nothing of it reaches the site.
     """
-    from tools.pdf import book_pdf
-
     with tempfile.TemporaryDirectory(prefix="xentbook-exam-") as tmp:
         project = Path(tmp)
         config = _PDF_CONFIG.format(title=json.dumps(title))
         (project / "_config.yml").write_text(config, encoding="utf-8")
         (project / "_toc.yml").write_text("format: jb-book\nroot: page\n", encoding="utf-8")
         (project / "page.md").write_text(markdown, encoding="utf-8")
-        return book_pdf(project, Path(pdf), strict=True)
+        site = build(project, project, builder="singlehtml", strict=True)
+        return print_pdf(site / "page.html", Path(pdf))

@@ -8,11 +8,12 @@ writes ``OUT/instructor-pack/`` with
 
 * ``exam-bank.md`` and ``exam-bank.pdf``: every question of ``instructor/exam_bank/`` with its
   chapter, objective, points and model answer (see :mod:`tools.exam_bank`);
-* ``xentbook-instructor.pdf``: the whole book with every solution expanded (see :mod:`tools.pdf`);
+* ``xentbook-instructor.pdf``: the whole book with every solution expanded, copied from
+  ``OUT/xentbook-instructor.pdf`` as ``python -m tools.pdf OUT`` wrote it (run first if missing);
 * ``figures/``: every figure of the book as ``fig-NN-k.svg`` and ``fig-NN-k.png`` (chapter NN,
   figure k, the numbering of the site), and ``figures/index.md`` giving each caption and alt
   text. The figures are drawn afresh by the book's own plotting code: each chapter notebook is
-  run in a kernel and every figure cell's figure is saved as it is drawn.
+  run in a kernel whose inline backend returns every figure as SVG and PNG.
 
 The pack holds the exam bank: keep it off any public page.
 """
@@ -20,38 +21,29 @@ The pack holds the exam bank: keep it off any public page.
 from __future__ import annotations
 
 import argparse
+import base64
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
-from tools._book import Chapter, cells, chapters, source
-from tools._build import CHECKOUT, project_root
-from tools.exam_bank import load, objectives_of, to_markdown, validate
+from tools._book import Chapter, cells, chapters
+from tools._build import build_env, project_root
+from tools.exam_bank import bank_pdf, load, objectives_of, to_markdown, validate
 
 __all__ = ["PACK", "export_figures", "figure_cells", "instructor_pack", "main"]
 
 PACK = "instructor-pack"
-# PNG exports are drawn at this multiple of the resolution of the book's own figure images.
+# PNG exports are drawn at this multiple of the resolution of the book's own figure images,
+# which the inline backend draws at matplotlib's default of 100 dpi.
 PNG_SCALE = 2.5
+_BOOK_DPI = 100
 
-# Run first in each chapter's kernel: the checkout's xentbook, as the book build uses, and
-# figures that stay open after plt.show so they can be saved.
-_SETUP = """\
-import sys
-sys.path.insert(0, {checkout!r})
-import matplotlib
-matplotlib.use("Agg")
-import matplotlib.pyplot as _xb_plt
-_xb_plt.show = lambda *args, **kwargs: None
-"""
-
-_SAVE = """\
-_xb_fig = _xb_plt.gcf()
-_xb_fig.savefig({svg!r}, bbox_inches="tight")
-_xb_fig.savefig({png!r}, bbox_inches="tight", dpi={scale} * _xb_plt.rcParams["figure.dpi"])
-_xb_plt.close("all")
-"""
+# The chapter kernels draw with IPython's inline backend, as the book's own outputs were
+# drawn, and return every figure as SVG and PNG (command-line settings of the kernel).
+_KERNEL_ARGS = [
+    "--InlineBackend.figure_formats=['svg', 'png']",
+    "--InlineBackend.print_figure_kwargs={'bbox_inches': 'tight', 'dpi': %r}",
+]
 
 
 def figure_cells(chapter: Chapter) -> list[tuple[str, dict, Path, int]]:
@@ -91,26 +83,36 @@ def export_figures(root: Path, out: Path) -> list[dict]:
 
 
 def _draw(notebook: Path, names: dict[int, str], out: Path) -> None:
-    """Run ``notebook``'s code in a kernel, saving the figure of each cell listed in ``names``."""
+    """Run ``notebook`` in a kernel; save the figure of each cell listed in ``names``."""
     import nbformat
     from nbclient import NotebookClient
 
-    run = nbformat.v4.new_notebook()
-    run.cells.append(nbformat.v4.new_code_cell(_SETUP.format(checkout=str(CHECKOUT))))
-    for index, cell in enumerate(cells(notebook)):
-        if cell["cell_type"] != "code":
-            continue
-        name = names.get(index)
-        if name:
-            run.cells.append(nbformat.v4.new_code_cell('_xb_plt.close("all")'))
-        run.cells.append(nbformat.v4.new_code_cell(source(cell)))
-        if name:
-            svg, png = (str((out / f"{name}.{ext}").resolve()) for ext in ("svg", "png"))
-            run.cells.append(
-                nbformat.v4.new_code_cell(_SAVE.format(svg=svg, png=png, scale=PNG_SCALE))
-            )
-    resources = {"metadata": {"path": str(notebook.parent)}}
-    NotebookClient(run, timeout=600, resources=resources).execute()
+    run = nbformat.read(notebook, as_version=4)
+    for cell in run.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+    dpi = PNG_SCALE * _BOOK_DPI
+    client = NotebookClient(
+        run,
+        timeout=600,
+        resources={"metadata": {"path": str(notebook.parent)}},
+        extra_arguments=[arg % dpi if "%r" in arg else arg for arg in _KERNEL_ARGS],
+    )
+    # The kernel imports the xentbook of this checkout, as the book build does.
+    client.execute(env=build_env())
+    for index, name in names.items():
+        svg, png = _figure_of(run.cells[index], name)
+        (out / f"{name}.svg").write_text(svg, encoding="utf-8")
+        (out / f"{name}.png").write_bytes(png)
+
+
+def _figure_of(cell, name: str) -> tuple[str, bytes]:
+    """The SVG and PNG of the (last) figure a cell displayed."""
+    for output in reversed(cell.get("outputs", [])):
+        data = output.get("data", {})
+        if "image/svg+xml" in data and "image/png" in data:
+            return data["image/svg+xml"], base64.b64decode(data["image/png"])
+    raise ValueError(f"{name}: its cell displayed no figure")
 
 
 def _figure_index(entries: list[dict]) -> str:
@@ -133,19 +135,6 @@ def _figure_index(entries: list[dict]) -> str:
     return "\n".join(lines)
 
 
-_BANK_CONFIG = """\
-title: "xentbook: exam bank (instructors only)"
-author: The xentbook authors
-only_build_toc_files: true
-execute:
-  execute_notebooks: "off"
-parse:
-  myst_enable_extensions: [amsmath, colon_fence, dollarmath]
-sphinx:
-  extra_extensions: [sphinx-mathjax-offline]
-"""
-
-
 def instructor_pack(
     out: Path, *, source: Path | None = None, book: bool = True, figures: bool = True
 ) -> Path:
@@ -158,7 +147,8 @@ def instructor_pack(
     source : Path, optional
         The project folder (default: the current folder, else this checkout).
     book : bool
-        Include the instructor PDF of the whole book.
+        Include the instructor PDF of the whole book: ``out/xentbook-instructor.pdf`` as
+        ``python -m tools.pdf out`` wrote it, printed first (with the other PDFs) if missing.
     figures : bool
         Include the figures (runs every chapter notebook).
 
@@ -167,7 +157,7 @@ def instructor_pack(
     ValueError
         If the exam bank is missing or fails validation; the message lists every problem.
     """
-    from tools.pdf import INSTRUCTOR_PDF, book_pdf
+    from tools.pdf import INSTRUCTOR_PDF, pdfs
 
     root = project_root(source)
     questions = load(root)
@@ -182,16 +172,14 @@ def instructor_pack(
     pack.mkdir(parents=True)
     markdown = to_markdown(questions, root)
     (pack / "exam-bank.md").write_text(markdown, encoding="utf-8")
-    with tempfile.TemporaryDirectory(prefix="xentbook-bank-") as tmp:
-        project = Path(tmp)
-        (project / "_config.yml").write_text(_BANK_CONFIG, encoding="utf-8")
-        (project / "_toc.yml").write_text("format: jb-book\nroot: exam_bank\n", encoding="utf-8")
-        (project / "exam_bank.md").write_text(markdown, encoding="utf-8")
-        book_pdf(project, pack / "exam-bank.pdf", strict=True)
+    bank_pdf(markdown, pack / "exam-bank.pdf", title="xentbook: exam bank (instructors only)")
     print(f"exam bank: {len(questions)} questions in {pack / 'exam-bank.md'} and exam-bank.pdf")
     if book:
-        book_pdf(root, pack / INSTRUCTOR_PDF)
-        print(f"instructor pdf: {pack / INSTRUCTOR_PDF}")
+        printed = Path(out) / INSTRUCTOR_PDF
+        if not printed.exists():
+            pdfs(out, source=root)
+        shutil.copyfile(printed, pack / INSTRUCTOR_PDF)
+        print(f"instructor pdf: {pack / INSTRUCTOR_PDF} (from {printed})")
     if figures:
         entries = export_figures(root, pack / "figures")
         print(f"figures: {len(entries)} as SVG and PNG in {pack / 'figures'} (index.md)")
