@@ -1,4 +1,4 @@
-"""Tests for the package's structure: the import graph of xentbook/ has no cycle.
+"""Tests for the structure: the import graphs of xentbook/ and of tools/ have no cycle.
 
 The graph is read from the source with ``ast`` (no module is imported), so a circle
 fails here even where Python's import order happens to hide it. A module that names
@@ -13,17 +13,18 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "xentbook"
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "xentbook"
 
 
 def module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    parts = path.relative_to(ROOT).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def import_graph() -> dict[str, set[str]]:
-    """Each module of xentbook/ and the modules of xentbook/ it imports."""
-    paths = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+def import_graph(package: Path = PACKAGE) -> dict[str, set[str]]:
+    """Each module of ``package`` and the modules of ``package`` it imports."""
+    paths = {module_name(p): p for p in package.rglob("*.py")}
     graph = {}
     for name, path in paths.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
@@ -67,6 +68,13 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 def test_import_graph_of_xentbook_has_no_cycle():
     cycle = find_cycle(import_graph())
+    assert cycle is None, "import circle: " + " -> ".join(cycle)
+
+
+def test_import_graph_of_the_book_tooling_has_no_cycle():
+    graph = import_graph(ROOT / "tools")
+    assert "tools._print" in graph["tools.pdf"], "the graph must see the tools' imports"
+    cycle = find_cycle(graph)
     assert cycle is None, "import circle: " + " -> ".join(cycle)
 
 

@@ -28,142 +28,21 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import yaml
-
 from tools._build import Printer, build, copy_sources, project_root
+from tools._print import (
+    API_DOC,
+    API_PDF,
+    EDITIONS,
+    INSTRUCTOR_PDF,
+    STUDENT_PDF,
+    book_config,
+    print_book,
+    print_config,
+    units,
+)
 from tools.student_edition import student_sources
 
 __all__ = ["API_PDF", "INSTRUCTOR_PDF", "STUDENT_PDF", "main", "pdfs", "print_book"]
-
-INSTRUCTOR_PDF = "xentbook-instructor.pdf"
-STUDENT_PDF = "xentbook-student.pdf"
-API_PDF = "xentbook-api.pdf"
-# The document of the table of contents that goes into its own PDF.
-API_DOC = "book/appendices/api"
-
-_EDITIONS = {
-    INSTRUCTOR_PDF: "Instructor edition: every exercise and problem with its solution",
-    STUDENT_PDF: "Student edition: the exercises and problems without solutions",
-}
-
-
-def units(project: Path) -> list[dict]:
-    """The documents of the table of contents in order, each with its part's caption.
-
-    The root document comes first with no part; a chapter's sections (its problem set) print
-    inside the chapter, so they are not units of their own.
-    """
-    toc = yaml.safe_load((project / "_toc.yml").read_text(encoding="utf-8"))
-    found = [{"doc": toc["root"], "part": ""}]
-    for part in toc.get("parts", []):
-        found += [{"doc": c["file"], "part": part.get("caption", "")} for c in part["chapters"]]
-    return found
-
-
-def print_book(
-    printer: Printer,
-    tab,
-    pdf: Path,
-    *,
-    title: str,
-    lines: list[str],
-    keep: list[dict],
-    leave: list[str],
-) -> Path:
-    """Print the single-page book loaded in ``tab`` to ``pdf``, keeping the units in ``keep``.
-
-    Parameters
-    ----------
-    printer : Printer
-        An open :class:`tools._build.Printer`.
-    tab : playwright.sync_api.Page
-        The page written by jupyter-book's ``singlehtml`` builder, as :meth:`Printer.open`
-        loaded it. Units left out stay aside, so the same page can print them next.
-    pdf : Path
-        The PDF to write.
-    title : str
-        The title page's heading.
-    lines : list of str
-        The title page's lines under the heading.
-    keep : list of dict
-        The units (see :func:`units`) to print, in order.
-    leave : list of str
-        The documents of the other units, left out.
-
-    Returns
-    -------
-    Path
-        The PDF written.
-    """
-    options = {"title": title, "lines": lines, "units": keep, "leave": leave}
-    entries = tab.evaluate("(options) => xentbookPrint.book(options)", options)
-    # The contents hold a placeholder number per entry, as wide as the real one: filling
-    # them in moves nothing, so the second print starts every entry on the same page.
-    starts = _destinations(printer.pdf(tab, pdf, outline=False))
-    tab.evaluate("(pages) => xentbookPrint.fill(pages)", {k: v + 1 for k, v in starts.items()})
-    printer.pdf(tab, pdf, outline=False)
-    if _destinations(pdf) != starts:
-        raise ValueError(f"{pdf.name}: filling in the contents moved the pages")
-    _write_outline(pdf, entries, starts)
-    return pdf
-
-
-def _destinations(pdf: Path) -> dict[str, int]:
-    """The page index (from 0) of each contents entry ``xb-sN``, from the PDF's named dests.
-
-    Chromium writes every target of an internal link as a named destination in the catalog's
-    ``/Dests`` dictionary.
-    """
-    from pypdf import PdfReader
-
-    reader = PdfReader(pdf)
-    dests = reader.trailer["/Root"].get("/Dests")
-    if dests is None:
-        raise ValueError(f"{pdf.name} has no named destinations: the contents links are lost")
-    pages = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
-    found = {}
-    for name, dest in dests.get_object().items():
-        if name.startswith("/xb-s"):
-            found[name[1:]] = pages[dest.get_object()[0].idnum]
-    return found
-
-
-def _write_outline(pdf: Path, entries: list[dict], starts: dict[str, int]) -> None:
-    """Give ``pdf`` an outline with the contents' entries, titles and levels."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter(clone_from=pdf)
-    parent = None
-    for entry in entries:
-        page = starts[entry["id"]]
-        if entry["level"] == 1:
-            parent = writer.add_outline_item(title=entry["title"], page_number=page)
-        else:
-            writer.add_outline_item(title=entry["title"], page_number=page, parent=parent)
-    writer.page_mode = "/UseOutlines"
-    with open(pdf, "wb") as out:
-        writer.write(out)
-
-
-def _config(project: Path) -> dict:
-    return yaml.safe_load((project / "_config.yml").read_text(encoding="utf-8"))
-
-
-def _print_config(project: Path, version: str) -> None:
-    """Make the copy in ``project`` a print build: no JupyterLite, the wheel named in text.
-
-    A printed book has no use for the site's JupyterLite and wheel (the extension
-    ``xentbook_lite`` builds both), and two builds side by side must not build the same wheel.
-    """
-    config = _config(project)
-    sphinx = config["sphinx"]
-    sphinx["local_extensions"].pop("xentbook_lite")
-    sphinx["config"].pop("xentbook_pyodide_source")
-    wheel = f"xentbook-{version}-py3-none-any.whl"
-    parse = config.setdefault("parse", {})
-    parse["myst_substitutions"] = {**parse.get("myst_substitutions", {}), "xentbook_wheel": wheel}
-    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
-    (project / "_config.yml").write_text(text, encoding="utf-8")
 
 
 def pdfs(out: Path, *, source: Path | None = None, strict: bool = False) -> list[Path]:
@@ -196,7 +75,7 @@ def pdfs(out: Path, *, source: Path | None = None, strict: bool = False) -> list
         copy_sources(root, projects[INSTRUCTOR_PDF])
         student_sources(root, projects[STUDENT_PDF])
         for project in projects.values():
-            _print_config(project, version)
+            print_config(project, version)
         # The two builds run side by side.
         with ThreadPoolExecutor(max_workers=2) as pool:
             jobs = {
@@ -207,11 +86,11 @@ def pdfs(out: Path, *, source: Path | None = None, strict: bool = False) -> list
         written = []
         with Printer() as printer:
             for name, project in projects.items():
-                config = _config(project)
+                config = book_config(project)
                 found = units(project)
                 book = [u for u in found if u["doc"] != API_DOC]
                 tab = printer.open(sites[name] / f"{found[0]['doc']}.html")
-                lines = [_EDITIONS[name], config["author"], f"xentbook {version}"]
+                lines = [EDITIONS[name], config["author"], f"xentbook {version}"]
                 written.append(
                     print_book(
                         printer,

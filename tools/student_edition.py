@@ -36,7 +36,8 @@ from pathlib import Path
 import yaml
 
 from tools import _myst
-from tools._build import build, build_env, copy_sources, jupyter_book, print_pdf, project_root
+from tools._build import build_env, copy_sources, jupyter_book, project_root
+from tools._print import STUDENT_PDF, edition_pdf
 from tools.reader_copy import reader_notebook
 
 __all__ = [
@@ -276,11 +277,9 @@ def student_edition(
         )
         code = _build_html(copy, Path(tmp) / "build", out / "html", strict) if html else 0
         if pdf and code == 0:
-            print(f"student pdf: {_print_book(copy, out / STUDENT_PDF, strict)}")
+            pdf_path = edition_pdf(copy, out / STUDENT_PDF, edition=STUDENT_PDF, strict=strict)
+            print(f"student pdf: {pdf_path}")
         return code
-
-
-STUDENT_PDF = "xentbook-student.pdf"
 
 
 def student_sources(root: Path, copy: Path) -> StrippedBook:
@@ -339,14 +338,6 @@ def _mark_student_title(config: Path) -> None:
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
     settings["title"] = f"{settings['title']} (student edition)"
     config.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), "utf-8")
-
-
-def _print_book(project: Path, pdf: Path, strict: bool) -> Path:
-    """The book in ``project`` on one page (Sphinx's ``singlehtml``), printed to ``pdf``."""
-    root_page = yaml.safe_load((project / "_toc.yml").read_text(encoding="utf-8"))["root"]
-    with tempfile.TemporaryDirectory(prefix="xentbook-student-pdf-") as tmp:
-        site = build(project, Path(tmp), builder="singlehtml", strict=strict)
-        return print_pdf(site / f"{root_page}.html", pdf)
 
 
 def _replace_dir(path: Path) -> None:
