@@ -39,8 +39,7 @@ site's JupyterLite: otter-grader needs pandas, ipywidgets, ipylab, jupytext, pyt
 and more, and the site's offline Pyodide carries only numpy and matplotlib. So the student
 notebooks have no otter cell: after each answer cell comes the problem's own self-check, a
 plain cell (``xb.check`` or asserts) that runs in JupyterLite, Jupyter and otter alike; the
-same code is the public otter test. Students with otter installed may also run
-``otter check`` against ``tests/``.
+same code is the public otter test (its file is also in ``student/tests/``).
 """
 
 from __future__ import annotations
@@ -62,7 +61,17 @@ import yaml
 from tools._book import cells, chapters, source, tags
 from tools._build import project_root
 
-__all__ = ["Problem", "build", "main", "master_notebook", "problems"]
+__all__ = [
+    "Problem",
+    "build",
+    "hidden_test",
+    "main",
+    "master_notebook",
+    "problems",
+    "public_test",
+    "setup_code",
+    "solution_cell",
+]
 
 AUTOGRADER_DIR = "/autograder/source/files"  # where Gradescope unpacks the zip's files/
 # A self-check call on the student's function: xb.check.entropy(f) or a set's own check_ece(f).
@@ -184,6 +193,17 @@ def solution_cell(problem: Problem) -> str:
 
     A function the student writes keeps its ``def`` line (the student sees the signature and
     ``...``); each run of statements the starter does not give becomes one ``...``.
+
+    Examples
+    --------
+    >>> from tools.assignments import Problem, solution_cell
+    >>> answer = "def double(x):\\n    return 2 * x"
+    >>> problem = Problem("prob-01-9", "Double", "", answer, "", ["double"], "")
+    >>> print(solution_cell(problem))
+    def double(x):
+        # BEGIN SOLUTION
+        return 2 * x
+        # END SOLUTION
     """
     given = _given(problem.starter)
     groups: list[tuple[str, list[str]]] = []  # (kind, texts): "given", "hidden" or "def"
@@ -349,8 +369,14 @@ def build(out: Path, root: Path) -> dict[str, list[Problem]]:
 
 
 def _wheel(root: Path, into: Path) -> Path:
-    cmd = [sys.executable, "-m", "pip", "wheel", str(root), "--no-deps", "-q", "-w", str(into)]
-    subprocess.run(cmd, check=True)
+    """Build the xentbook wheel offline (no build isolation, no index)."""
+    cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
+    cmd += ["--no-index", "-q", "-w", str(into), str(root)]
+    # setuptools reuses build/lib (a removed module would ship again), and the book build
+    # would read a left-over build/ folder as pages.
+    shutil.rmtree(root / "build", ignore_errors=True)
+    subprocess.run(cmd, check=True, cwd=root)
+    shutil.rmtree(root / "build", ignore_errors=True)
     return next(into.glob("xentbook-*.whl"))
 
 
