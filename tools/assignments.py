@@ -60,6 +60,7 @@ import yaml
 
 from tools._book import cells, chapters, source, tags
 from tools._build import project_root
+from tools.student_edition import SOLUTION_TAG
 
 __all__ = [
     "Problem",
@@ -119,7 +120,7 @@ def problems(notebook: Path) -> list[Problem]:
 def _solution_run(notebook_cells: list[dict], start: int) -> list[dict]:
     run = []
     for cell in notebook_cells[start:]:
-        if "solution" not in tags(cell):
+        if SOLUTION_TAG not in tags(cell):
             break
         run.append(cell)
     return run
