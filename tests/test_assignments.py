@@ -48,6 +48,10 @@ MUTATIONS = {
     "prob-07-5": ("other.bits_per_char - own.bits_per_char", "own.bits_per_char"),  # one model
     "prob-08-3": ("np.sum(", "np.mean("),  # a mean taken instead of a sum
     "prob-08-4": ("np.abs(hits - confs).sum() / len(conf)", "np.abs(hits - confs).mean()"),
+    "prob-09-4": ('given="x", base=2))', 'given="y", base=2))'),  # conditioned the wrong way
+    "prob-09-5": ("np.log(joint[seen] / product[seen])", "np.log2(joint[seen] / product[seen])"),
+    # No add-one smoothing: a pixel value unseen in the first 1000 images has no q at all.
+    "prob-09-7": ("shape=(17, 10)) + 1.0", "shape=(17, 10))"),
 }
 # For a problem checked by xb.check, a word its hint for the mutation above must contain.
 HINT_WORDS = {"prob-04-2": "eps", "prob-05-5": "overflow", "prob-08-3": "mean"}
