@@ -135,7 +135,10 @@ def paper(questions: list[dict], title: str) -> str:
         elif q["type"] == "numeric":
             lines += ["Your answer: ____________________", ""]
         else:
-            lines += ["Your answer:", ""] + ["\\"] * (_LINES_PER_POINT * q["points"]) + [""]
+            # Empty lines held open by hard breaks; a non-breaking space ends the paragraph,
+            # where a last backslash would print as itself.
+            space = ["\\"] * (_LINES_PER_POINT * q["points"] - 1) + ["&nbsp;"]
+            lines += ["Your answer:", "", *space, ""]
     return plain_roles("\n".join(lines))
 
 
@@ -152,7 +155,7 @@ def answer_key(questions: list[dict], title: str, objectives: dict[int, list[str
         lines += [
             _heading(number, q),
             "",
-            f"*{q['id']}, objective {q['objective']}*: {objectives[n][k - 1]}",
+            f"*{q['id']}, objective {q['objective']}*: {objectives[n][k - 1].rstrip(';.')}.",
             "",
             q["question"].strip(),
             "",
