@@ -157,6 +157,14 @@ def test_downloaded_notebooks_run_outside_the_repository(book_build, tmp_path):
     assert not errors, "\n".join(errors)
 
 
+def test_build_startup_compiles_no_iri_grammars():
+    # A no-change rebuild takes a few seconds; rfc3987-syntax alone would add about one
+    # (see the jsonschema bound in requirements.txt).
+    code = "import sys, jupyter_book.config; print('rfc3987_syntax' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False", "jsonschema imports rfc3987_syntax again"
+
+
 def test_pages_workflow_matches_readme():
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text())
     # YAML reads the key `on` as True.
