@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 from matplotlib.axes import Axes
 
+from .._docstrings import fill_docs
 from .._mutual import conditional_entropy, joint_entropy, mutual_information
 from ._style import COLORS, annotate, finish_ax, get_ax, plot_curves
 
@@ -35,13 +36,7 @@ def plot_entropy_bars(
         A joint distribution, ``joint[i, j] = P(X = i, Y = j)`` (see ``xb.mutual_information``).
     names : tuple of two str, optional
         The names of the row and the column variable, used in the labels.
-    ax : matplotlib Axes, optional
-        The axes to draw into; by default a new figure of the book's size.
-
-    Returns
-    -------
-    matplotlib Axes
-        The axes drawn into.
+    %(ax)s
 
     Examples
     --------
@@ -106,13 +101,7 @@ def plot_information_by_distance(
     baseline : float, optional
         The same estimate for a shuffled text, where the true value is 0: the bias of the
         plug-in estimate, drawn as a dashed line.
-    ax : matplotlib Axes, optional
-        The axes to draw into; by default a new figure of the book's size.
-
-    Returns
-    -------
-    matplotlib Axes
-        The axes drawn into.
+    %(ax)s
 
     Examples
     --------
@@ -146,19 +135,15 @@ def plot_pixel_information(
 ) -> Axes:
     """The information each pixel carries about the label, drawn as an image.
 
+    The pixel with the most information is outlined.
+
     Parameters
     ----------
     information : array_like, shape (rows, columns)
         I(pixel; label) of each pixel, in ``unit``, laid out as the image.
     unit : str, optional
         The unit of ``information``, shown on the colour bar. Default 'bits'.
-    ax : matplotlib Axes, optional
-        The axes to draw into; by default a new figure.
-
-    Returns
-    -------
-    matplotlib Axes
-        The axes drawn into. The pixel with the most information is outlined.
+    %(ax)s
 
     Examples
     --------
@@ -197,13 +182,7 @@ def plot_order_bounds(
         Name and value (bits per character) of each estimate, one value per order: for
         example the held-out cross-entropy of an order-k model (an upper bound) and the
         plug-in conditional entropy of the counts (biased low).
-    ax : matplotlib Axes, optional
-        The axes to draw into; by default a new figure of the book's size.
-
-    Returns
-    -------
-    matplotlib Axes
-        The axes drawn into.
+    %(ax)s
 
     Examples
     --------
@@ -228,3 +207,6 @@ def plot_order_bounds(
         ylabel="bits per character",
         legend={"loc": "lower left"},
     )
+
+
+fill_docs(globals())
