@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _validation as v
+from ._docstrings import fill_docs
 from ._reduction import check_reduction, reduce
 
 __all__ = [
@@ -273,9 +274,7 @@ def kl_normal(
         Mean and standard deviation (positive) of the true distribution P.
     mu_q, sigma_q : array_like
         Mean and standard deviation (positive) of the model Q. All four broadcast together.
-    base : float, optional
-        Base of the logarithm, greater than 1. None (the default) gives nats,
-        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
+    %(base)s
 
     Returns
     -------
@@ -359,9 +358,7 @@ def normal_entropy(sigma: npt.ArrayLike, *, base: float | None = None):
     ----------
     sigma : array_like
         Standard deviations, finite and positive, in the unit of the variable.
-    base : float, optional
-        Base of the logarithm, greater than 1. None (the default) gives nats,
-        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
+    %(base)s
 
     Returns
     -------
@@ -430,9 +427,7 @@ def differential_entropy_histogram(
     origin : float, optional
         Where the bins start: their edges are ``origin + k * bin_width`` for every
         integer ``k``. Default 0.
-    base : float, optional
-        Base of the logarithm, greater than 1. None (the default) gives nats,
-        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
+    %(base)s
 
     Returns
     -------
@@ -645,3 +640,6 @@ def _weighted_line(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, 
         raise ValueError("`x` takes a single value; a line through it has no slope.")
     slope = math.fsum(w * dx * dy) / spread
     return y_mean - slope * x_mean, slope
+
+
+fill_docs(globals())
