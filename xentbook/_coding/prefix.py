@@ -457,7 +457,8 @@ def huffman_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
     Returns
     -------
     PrefixCode
-        The code; symbols with :math:`q_i = 0` have no codeword.
+        The code, with no prefix code shorter on average under ``q``; symbols with
+        :math:`q_i = 0` have no codeword.
 
     See Also
     --------
