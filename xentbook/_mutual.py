@@ -34,9 +34,7 @@ def joint_entropy(joint: npt.ArrayLike, *, base: float | None = None):
     Parameters
     ----------
     joint : array_like
-        The joint distribution, ``joint[..., i, j] = P(X = i, Y = j)``: entries in [0, 1]
-        that sum to 1 over the last two axes (rows for X, columns for Y). Leading axes
-        hold a batch of tables.
+        The joint distribution, as for :func:`mutual_information`.
     %(base)s
 
     Returns
@@ -85,9 +83,7 @@ def conditional_entropy(joint: npt.ArrayLike, *, given: str, base: float | None 
     Parameters
     ----------
     joint : array_like
-        The joint distribution, ``joint[..., i, j] = P(X = i, Y = j)``: entries in [0, 1]
-        that sum to 1 over the last two axes (rows for X, columns for Y). Leading axes
-        hold a batch of tables.
+        The joint distribution, as for :func:`mutual_information`.
     given : {'x', 'y'}
         The variable that is known: ``given='x'`` (the rows) returns H(Y | X),
         ``given='y'`` (the columns) returns H(X | Y). There is no default, so that every
