@@ -69,6 +69,8 @@ def plot_bin_entropy(
 
     Examples
     --------
+    Normal samples with a standard deviation of 100 g: each halving of the bins adds one bit.
+
     >>> import matplotlib.pyplot as plt
     >>> import numpy as np
     >>> from xentbook import plotting as xp
@@ -136,6 +138,8 @@ def plot_density_models(
 
     Examples
     --------
+    Standard normal samples under the standard normal density:
+
     >>> import matplotlib.pyplot as plt
     >>> import numpy as np
     >>> from xentbook import plotting as xp
@@ -204,6 +208,8 @@ def plot_regression_lines(
 
     Examples
     --------
+    Four points and the least-squares line through them:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_regression_lines(
@@ -268,6 +274,8 @@ def plot_normal_kl(
 
     Examples
     --------
+    Two normals of different widths: modelling the wider with the narrower costs more.
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_normal_kl({"P": (0.0, 1.0), "Q": (1.0, 2.0)}, unit="m")
