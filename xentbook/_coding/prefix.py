@@ -457,8 +457,7 @@ def huffman_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
     Returns
     -------
     PrefixCode
-        The code, with no prefix code shorter on average under ``q``; symbols with
-        :math:`q_i = 0` have no codeword.
+        The code, the shortest on average under ``q``; no codeword where :math:`q_i = 0`.
 
     See Also
     --------
