@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 
 import pytest
 
@@ -54,6 +55,8 @@ def test_paragraph_takes_the_placeholder_indent_and_the_name():
     [
         ("check_returns", (xb.check.entropy, xb.check.cross_entropy, xb.check.softmax)),
         ("ax", (xp.plot_log_bound, xp.plot_surprisal, xp.plot_focal_loss)),
+        ("ax", (xp.plot_normal_kl, xp.plot_entropy_bars, xp.plot_pixel_information)),
+        ("base", (xb.entropy, xb.kl_normal, xb.mutual_information)),
     ],
 )
 def test_shared_paragraph_reads_the_same_in_each_function(key, functions):
@@ -61,6 +64,24 @@ def test_shared_paragraph_reads_the_same_in_each_function(key, functions):
     for fn in functions:
         doc = inspect.cleandoc(fn.__doc__).replace(f"xentbook.{fn.__name__}", "xentbook.")
         assert paragraph in doc, fn.__name__
+
+
+def test_every_measure_in_nats_by_default_documents_base_with_the_shared_paragraph():
+    # One text for one check (`_validation.check_base`): the bases it refuses are named
+    # wherever `base` defaults to nats, unless the docstring points to another function's.
+    paragraph = _docstrings.PARAGRAPHS["base"]
+    documented = []
+    for name, obj in _public(xb):
+        parameter = inspect.signature(obj).parameters.get("base")
+        if parameter is None or parameter.default is not None:
+            continue
+        doc = inspect.cleandoc(obj.__doc__)
+        if "\nbase : " in doc:  # else `base` is listed with others, "As for" another function
+            assert paragraph in doc, name
+            documented.append(name)
+        else:
+            assert re.search(r"\n(\w+, )+base\n    As for :func:`\w+`", doc), name
+    assert {"surprisal", "kl_normal", "conditional_entropy"} <= set(documented)
 
 
 def test_every_shared_paragraph_is_shared_by_three_or_more():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import matplotlib.colors as mcolors
 import numpy as np
 import pytest
 from conftest import drawn_on_given_ax
@@ -66,3 +67,23 @@ def test_normal_kl_title_gives_both_directions():
 def test_normal_kl_needs_two_distributions():
     with pytest.raises(ValueError, match="`normals`"):
         xp.plot_normal_kl({"P": (0.0, 1.0)})
+
+
+def test_a_penguin_species_has_one_colour_in_every_figure():
+    # Figure 10.4 draws Chinstrap and Gentoo only; they keep the colours of figures 10.2-10.3.
+    names = ["Adelie", "Chinstrap", "Gentoo"]
+    ax = xp.plot_regression_lines(
+        [1.0, 2.0, 3.0],
+        [1.0, 2.0, 3.0],
+        {"line": (0.0, 1.0)},
+        groups=[0, 1, 2],
+        group_names=names,
+        xlabel="x",
+        ylabel="y",
+    )
+    scatter = {c.get_label(): tuple(c.get_facecolor()[0][:3]) for c in ax.collections}
+    kl = xp.plot_normal_kl({"Chinstrap": (3.7, 0.3), "Gentoo": (5.1, 0.5)})
+    lines = {line.get_label(): mcolors.to_rgb(line.get_color()) for line in kl.get_lines()}
+    for name in ("Chinstrap", "Gentoo"):
+        assert lines[name] == pytest.approx(scatter[name]), name
+    assert len(set(scatter.values())) == 3

@@ -24,6 +24,11 @@ bool
 # Only paragraphs that three or more docstrings share; every other docstring is
 # written out in full, and every Example shows its own imports.
 PARAGRAPHS = {
+    # Every measure that takes ``base`` (checked by ``_validation.check_base``)
+    "base": """\
+base : float, optional
+    Base of the logarithm, greater than 1. None (the default) gives nats,
+    2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.""",
     # The self-checks of xentbook.check
     "check_returns": _CHECK_RETURNS,
     # Figures of xentbook.plotting

@@ -27,6 +27,7 @@ import numpy as np
 
 from . import _rows as rows
 from . import _validation as v
+from ._docstrings import fill_docs
 from ._elementwise import neg_p_log_p, neg_p_log_q
 
 if TYPE_CHECKING:  # numpy.typing costs import time and is only needed by type checkers
@@ -43,9 +44,7 @@ def surprisal(p: npt.ArrayLike, *, base: float | None = None):
     p : array_like
         Probabilities of individual events, each in [0, 1]. They need not sum to 1:
         the function works elementwise.
-    base : float, optional
-        Base of the logarithm, greater than 1. None (the default) gives nats,
-        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
+    %(base)s
 
     Returns
     -------
@@ -100,9 +99,7 @@ def entropy(p: npt.ArrayLike, *, axis: int = -1, base: float | None = None):
         Probability distributions along ``axis``: entries in [0, 1] that sum to 1.
     axis : int, optional
         The outcome axis, reduced away. Default -1.
-    base : float, optional
-        Base of the logarithm, greater than 1. None (the default) gives nats,
-        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
+    %(base)s
 
     Returns
     -------
@@ -161,9 +158,7 @@ def cross_entropy(p: npt.ArrayLike, q: npt.ArrayLike, *, axis: int = -1, base: f
         The model distributions along ``axis``; broadcast against ``p``.
     axis : int, optional
         The outcome axis, reduced away. Default -1.
-    base : float, optional
-        Base of the logarithm, greater than 1. None (the default) gives nats,
-        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
+    %(base)s
 
     Returns
     -------
@@ -460,3 +455,6 @@ def _log(x, base):
     if base == 10:
         return np.log10(x)
     return np.log(x) / x.dtype.type(math.log(base))
+
+
+fill_docs(globals())

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import _validation as v
+from ._docstrings import fill_docs
 from ._information import entropy
 
 if TYPE_CHECKING:  # numpy.typing costs import time and is only needed by type checkers
@@ -33,11 +34,8 @@ def joint_entropy(joint: npt.ArrayLike, *, base: float | None = None):
     Parameters
     ----------
     joint : array_like
-        The joint distribution, ``joint[..., i, j] = P(X = i, Y = j)``: entries in [0, 1]
-        that sum to 1 over the last two axes (rows for X, columns for Y). Leading axes
-        hold a batch of tables.
-    base : float, optional
-        Base of the logarithm: None (the default) for nats, 2 for bits.
+        The joint distribution, as for :func:`mutual_information`.
+    %(base)s
 
     Returns
     -------
@@ -85,15 +83,12 @@ def conditional_entropy(joint: npt.ArrayLike, *, given: str, base: float | None 
     Parameters
     ----------
     joint : array_like
-        The joint distribution, ``joint[..., i, j] = P(X = i, Y = j)``: entries in [0, 1]
-        that sum to 1 over the last two axes (rows for X, columns for Y). Leading axes
-        hold a batch of tables.
+        The joint distribution, as for :func:`mutual_information`.
     given : {'x', 'y'}
         The variable that is known: ``given='x'`` (the rows) returns H(Y | X),
         ``given='y'`` (the columns) returns H(X | Y). There is no default, so that every
         call says which way it conditions.
-    base : float, optional
-        Base of the logarithm: None (the default) for nats, 2 for bits.
+    %(base)s
 
     Returns
     -------
@@ -165,8 +160,7 @@ def mutual_information(joint: npt.ArrayLike, *, base: float | None = None):
         The joint distribution, ``joint[..., i, j] = P(X = i, Y = j)``: entries in [0, 1]
         that sum to 1 over the last two axes (rows for X, columns for Y). Leading axes
         hold a batch of tables.
-    base : float, optional
-        Base of the logarithm: None (the default) for nats, 2 for bits.
+    %(base)s
 
     Returns
     -------
@@ -450,3 +444,6 @@ def _total(terms: np.ndarray, base: float | None, dtype: np.dtype):
         out = out / math.log(base)
     out = np.maximum(out, 0) + 0.0  # -0.0 becomes 0.0
     return out.astype(v.float_dtype(np.empty(0, dtype)), copy=False)[()]
+
+
+fill_docs(globals())

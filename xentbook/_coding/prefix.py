@@ -457,7 +457,7 @@ def huffman_code(q: npt.ArrayLike, symbols: Iterable | None = None) -> PrefixCod
     Returns
     -------
     PrefixCode
-        The code; symbols with :math:`q_i = 0` have no codeword.
+        The code, the shortest on average under ``q``; no codeword where :math:`q_i = 0`.
 
     See Also
     --------

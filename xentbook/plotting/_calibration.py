@@ -54,6 +54,9 @@ def plot_reliability_diagram(
 
     Examples
     --------
+    A model that says 90% for class 0 on ten examples, of which six are class 0: its
+    confidence exceeds its accuracy by 0.3.
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> probs = [[0.9, 0.1]] * 10
@@ -125,6 +128,8 @@ def plot_expected_scores(p: float, *, ax: Axes | None = None) -> Axes:
 
     Examples
     --------
+    When the truth is p = 0.7, the expected log loss is least for the honest report q = 0.7:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_expected_scores(0.7)
@@ -168,6 +173,8 @@ def plot_focal_loss(gammas=(0.0, 0.5, 1.0, 2.0, 5.0), *, ax: Axes | None = None)
 
     Examples
     --------
+    Cross-entropy (γ = 0) beside the focal loss with γ = 2, which discounts easy examples:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_focal_loss((0.0, 2.0))

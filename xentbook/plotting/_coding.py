@@ -42,6 +42,8 @@ def plot_code_lengths(
 
     Examples
     --------
+    A Shannon code's whole-bit lengths on top of the ideal lengths of three letters:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_code_lengths("abc", [1.0, 1.74, 2.32], {"Shannon": [1, 2, 3]})
@@ -96,6 +98,8 @@ def plot_morse_vs_surprisal(
 
     Examples
     --------
+    The letters E and T: the commoner E has the shorter Morse code.
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_morse_vs_surprisal("et", [3.3, 4.2], [1, 3])
@@ -163,6 +167,8 @@ def plot_bits_convergence(
 
     Examples
     --------
+    An ideal code's bits per symbol settling on the entropy, 1.75 bits, as the message grows:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_bits_convergence([1, 10, 100], {"ideal": [2.0, 1.8, 1.76]}, {"H(P)": 1.75})
@@ -214,6 +220,8 @@ def plot_smoothing_cost(
 
     Examples
     --------
+    Cross-entropy at three amounts of smoothing, with the best one marked:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_smoothing_cost([0.1, 1, 10], [4.4, 4.2, 4.3], {"H(P)": 4.1})

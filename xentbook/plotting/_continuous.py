@@ -9,7 +9,8 @@ import numpy.typing as npt
 from matplotlib.axes import Axes
 
 from .. import entropy, kl_normal
-from ._style import COLORS, LINESTYLES, color, finish_ax, get_ax, linestyle
+from .._docstrings import fill_docs
+from ._style import COLORS, LINESTYLES, annotate, color, finish_ax, get_ax, linestyle, plot_curves
 
 __all__ = [
     "plot_bin_entropy",
@@ -17,6 +18,14 @@ __all__ = [
     "plot_normal_kl",
     "plot_regression_lines",
 ]
+
+# Each penguin species keeps its colour in every figure of chapter 10, whatever the order
+# in which a figure lists it.
+_SPECIES_COLORS = {
+    "Adelie": COLORS["blue"],
+    "Chinstrap": COLORS["orange"],
+    "Gentoo": COLORS["green"],
+}
 
 
 def _bin_entropy(samples: np.ndarray, width: float) -> float:
@@ -52,12 +61,7 @@ def plot_bin_entropy(
         Differential entropy in bits for the unit ``unit`` (an estimate or a model's).
     unit : str, optional
         The unit of the samples, for the axis label. Default ``'g'``.
-    ax : matplotlib Axes, optional
-        Axes to draw into; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     See Also
     --------
@@ -65,6 +69,8 @@ def plot_bin_entropy(
 
     Examples
     --------
+    Normal samples with a standard deviation of 100 g: each halving of the bins adds one bit.
+
     >>> import matplotlib.pyplot as plt
     >>> import numpy as np
     >>> from xentbook import plotting as xp
@@ -88,12 +94,8 @@ def plot_bin_entropy(
         label=f"$h - \\log_2 \\Delta$, $h$ = {h:.2f} bits",
     )
     ax.axhline(np.log2(x.size), color=COLORS["black"], lw=0.8, ls=LINESTYLES[3])
-    ax.annotate(
-        f"$\\log_2 n$: {x.size} samples",
-        (widths[0], np.log2(x.size)),
-        xytext=(0, -12),
-        textcoords="offset points",
-        fontsize=8,
+    annotate(
+        ax, f"$\\log_2 n$: {x.size} samples", (widths[0], np.log2(x.size)), (0, -12), fontsize=8
     )
     ax.set_xscale("log", base=2)
     ax.invert_xaxis()
@@ -128,12 +130,7 @@ def plot_density_models(
         The unit of the samples, for the labels. Default ``'g'``.
     quantity : str, optional
         What the samples measure, for the horizontal axis. Default ``'value'``.
-    ax : matplotlib Axes, optional
-        Axes to draw into; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     See Also
     --------
@@ -141,6 +138,8 @@ def plot_density_models(
 
     Examples
     --------
+    Standard normal samples under the standard normal density:
+
     >>> import matplotlib.pyplot as plt
     >>> import numpy as np
     >>> from xentbook import plotting as xp
@@ -165,9 +164,8 @@ def plot_density_models(
         edgecolor="white",
         label=f"histogram, {bin_width:g} {unit} bins",
     )
-    for i, (name, density) in enumerate(densities.items()):
-        ax.plot(grid, density, color=color(i), linestyle=linestyle(i), lw=2, label=name)
-    return finish_ax(ax, xlabel=f"{quantity} ({unit})", ylabel=f"density (per {unit})")
+    plot_curves(ax, np.asarray(grid, dtype=float), densities)
+    return _finish_densities(ax, quantity, unit)
 
 
 def plot_regression_lines(
@@ -194,18 +192,15 @@ def plot_regression_lines(
     groups : array_like of int, optional
         Group of each point, from 0; each group gets its own colour and marker.
     group_names : sequence of str, optional
-        Name of each group, for the legend.
+        Name of each group, for the legend. A group named after a penguin species
+        (Adelie, Chinstrap, Gentoo) takes that species' colour in every figure of
+        chapter 10.
     sigma : array_like, optional
         Noise standard deviation of each group (or one for all): a band of
         :math:`\\pm 2\\sigma` around the first line over each group's range of ``x``.
     xlabel, ylabel : str
         Axis labels, with units.
-    ax : matplotlib Axes, optional
-        Axes to draw into; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     See Also
     --------
@@ -213,6 +208,8 @@ def plot_regression_lines(
 
     Examples
     --------
+    Four points and the least-squares line through them:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_regression_lines(
@@ -239,19 +236,14 @@ def plot_regression_lines(
     for k in range(g.max() + 1):
         inside = g == k
         label = group_names[k] if k < len(group_names) else None
+        shade = _series_color(label, k)
         ax.scatter(
-            xs[inside],
-            ys[inside],
-            s=12,
-            marker=markers[k % 5],
-            color=color(k),
-            alpha=0.6,
-            label=label,
+            xs[inside], ys[inside], s=12, marker=markers[k % 5], color=shade, alpha=0.6, label=label
         )
         if noise is not None:
             t = np.array([xs[inside].min(), xs[inside].max()])
             band = 2 * noise[k]
-            ax.fill_between(t, a + b * t - band, a + b * t + band, color=color(k), alpha=0.15)
+            ax.fill_between(t, a + b * t - band, a + b * t + band, color=shade, alpha=0.15)
     return finish_ax(ax, xlabel=xlabel, ylabel=ylabel, legend={"loc": "upper left", "fontsize": 8})
 
 
@@ -268,17 +260,13 @@ def plot_normal_kl(
     ----------
     normals : mapping of str to (float, float)
         Exactly two entries: name -> (mean, standard deviation), in ``unit``. The first
-        is P, the second Q.
+        is P, the second Q. An entry named after a penguin species (Adelie, Chinstrap,
+        Gentoo) takes that species' colour in every figure of chapter 10.
     unit : str, optional
         The unit of the means and deviations, for the labels. Default ``'g'``.
     quantity : str, optional
         What the variable measures, for the horizontal axis. Default ``'value'``.
-    ax : matplotlib Axes, optional
-        Axes to draw into; a new figure when None.
-
-    Returns
-    -------
-    matplotlib Axes
+    %(ax)s
 
     See Also
     --------
@@ -286,6 +274,8 @@ def plot_normal_kl(
 
     Examples
     --------
+    Two normals of different widths: modelling the wider with the narrower costs more.
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_normal_kl({"P": (0.0, 1.0), "Q": (1.0, 2.0)}, unit="m")
@@ -301,10 +291,24 @@ def plot_normal_kl(
     grid = np.linspace(low, high, 400)
     for i, (name, (mu, s)) in enumerate(normals.items()):
         density = np.exp(-0.5 * ((grid - mu) / s) ** 2) / (s * np.sqrt(2 * np.pi))
-        ax.plot(grid, density, color=color(i), ls=linestyle(i), lw=2, label=name)
-        ax.fill_between(grid, density, color=color(i), alpha=0.15)
+        shade = _series_color(name, i)
+        ax.plot(grid, density, color=shade, ls=linestyle(i), lw=2, label=name)
+        ax.fill_between(grid, density, color=shade, alpha=0.15)
     forward = float(kl_normal(mu_p, s_p, mu_q, s_q, base=2))
     backward = float(kl_normal(mu_q, s_q, mu_p, s_p, base=2))
     title = f"KL({name_p} ‖ {name_q}) = {forward:.2f} bits, "
     ax.set_title(title + f"KL({name_q} ‖ {name_p}) = {backward:.2f} bits", fontsize=9)
+    return _finish_densities(ax, quantity, unit)
+
+
+def _finish_densities(ax: Axes, quantity: str, unit: str) -> Axes:
+    """The shared frame of the density figures: the quantity across, density per unit up."""
     return finish_ax(ax, xlabel=f"{quantity} ({unit})", ylabel=f"density (per {unit})")
+
+
+def _series_color(name: str | None, i: int) -> str:
+    """The colour of the penguin species ``name``, or else the ``i``-th colour of the cycle."""
+    return _SPECIES_COLORS.get(name, color(i))
+
+
+fill_docs(globals())

@@ -47,6 +47,8 @@ def plot_extra_bits(
 
     Examples
     --------
+    A source P coded with its own code and with one built for Q, beside the bits measured:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_extra_bits(["P", "Q"], 1.75, [1.75, 2.0], measured_bits=[1.76, 2.01])
@@ -152,6 +154,8 @@ def plot_log_bound(*, ax: Axes | None = None) -> Axes:
 
     Examples
     --------
+    The curve ln x under the line x − 1, touching it only at x = 1:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_log_bound()
@@ -192,6 +196,8 @@ def plot_kl_asymmetry(p: float, *, ax: Axes | None = None) -> Axes:
 
     Examples
     --------
+    For P = Bernoulli(0.3), the two directions of KL part as Q moves away from P:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_kl_asymmetry(0.3)
@@ -221,6 +227,8 @@ def plot_cross_entropy_vs_kl(p: float, *, ax: Axes | None = None) -> Axes:
 
     Examples
     --------
+    For a fair coin P the two curves are H(P) = 1 bit apart:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_cross_entropy_vs_kl(0.5)
@@ -285,6 +293,8 @@ def plot_mode_fits(
 
     Examples
     --------
+    A target with two modes, and a uniform model spread over it:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_mode_fits([0, 1, 2], [0.5, 0.0, 0.5], {"uniform": [1 / 3] * 3})

@@ -31,6 +31,8 @@ def plot_surprisal(*, marks: Mapping[str, float] | None = None, ax: Axes | None 
 
     Examples
     --------
+    The surprisal curves with a fair coin marked: one bit, or ln 2 nats.
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_surprisal(marks={"fair coin": 0.5})
@@ -67,6 +69,8 @@ def plot_binary_entropy(
 
     Examples
     --------
+    A 90/10 coin marked on the curve, below the one bit of a fair coin:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_binary_entropy(marks={"90/10 coin": 0.1})
@@ -109,6 +113,8 @@ def plot_entropy_bound(
 
     Examples
     --------
+    Entropies of a few distributions over 2 and over 4 outcomes, under the uniform ceiling:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_entropy_bound({2: [0.5, 1.0], 4: [1.5, 1.9]})
@@ -167,6 +173,8 @@ def plot_running_entropy(
 
     Examples
     --------
+    Two runs of sampled surprisals settling towards the entropy, 1.75 bits:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_running_entropy([[1, 2, 3, 3], [1, 1, 2, 1]], 1.75)

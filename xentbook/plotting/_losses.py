@@ -38,6 +38,8 @@ def plot_log_loss(*, ax: Axes | None = None) -> Axes:
 
     Examples
     --------
+    The loss of a positive and of a negative example against the predicted probability ŷ:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_log_loss()
@@ -185,6 +187,8 @@ def plot_decision_boundary(
 
     Examples
     --------
+    A logistic regression fitted to two-class data, drawn with its probability contours:
+
     >>> import matplotlib.pyplot as plt
     >>> import xentbook as xb
     >>> from xentbook import plotting as xp
@@ -394,6 +398,8 @@ def plot_smoothing_floor(
 
     Examples
     --------
+    The loss floor for 2 and for 10 classes:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_smoothing_floor((2, 10))

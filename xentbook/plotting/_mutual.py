@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 from matplotlib.axes import Axes
 
+from .._docstrings import fill_docs
 from .._mutual import conditional_entropy, joint_entropy, mutual_information
 from ._style import COLORS, annotate, finish_ax, get_ax, plot_curves
 
@@ -35,16 +36,12 @@ def plot_entropy_bars(
         A joint distribution, ``joint[i, j] = P(X = i, Y = j)`` (see ``xb.mutual_information``).
     names : tuple of two str, optional
         The names of the row and the column variable, used in the labels.
-    ax : matplotlib Axes, optional
-        The axes to draw into; by default a new figure of the book's size.
-
-    Returns
-    -------
-    matplotlib Axes
-        The axes drawn into.
+    %(ax)s
 
     Examples
     --------
+    A fair bit sent through a channel that flips it 10% of the time, and what comes out:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_entropy_bars([[0.45, 0.05], [0.05, 0.45]])
@@ -106,16 +103,12 @@ def plot_information_by_distance(
     baseline : float, optional
         The same estimate for a shuffled text, where the true value is 0: the bias of the
         plug-in estimate, drawn as a dashed line.
-    ax : matplotlib Axes, optional
-        The axes to draw into; by default a new figure of the book's size.
-
-    Returns
-    -------
-    matplotlib Axes
-        The axes drawn into.
+    %(ax)s
 
     Examples
     --------
+    Information that fades with distance, above the bias measured on a shuffled text:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_information_by_distance([1, 10, 100], [0.9, 0.1, 0.03], baseline=0.02)
@@ -146,22 +139,20 @@ def plot_pixel_information(
 ) -> Axes:
     """The information each pixel carries about the label, drawn as an image.
 
+    The pixel with the most information is outlined.
+
     Parameters
     ----------
     information : array_like, shape (rows, columns)
         I(pixel; label) of each pixel, in ``unit``, laid out as the image.
     unit : str, optional
         The unit of ``information``, shown on the colour bar. Default 'bits'.
-    ax : matplotlib Axes, optional
-        The axes to draw into; by default a new figure.
-
-    Returns
-    -------
-    matplotlib Axes
-        The axes drawn into. The pixel with the most information is outlined.
+    %(ax)s
 
     Examples
     --------
+    An 8 × 8 grid of made-up values, the largest in the bottom right corner:
+
     >>> import matplotlib.pyplot as plt
     >>> import numpy as np
     >>> from xentbook import plotting as xp
@@ -197,16 +188,12 @@ def plot_order_bounds(
         Name and value (bits per character) of each estimate, one value per order: for
         example the held-out cross-entropy of an order-k model (an upper bound) and the
         plug-in conditional entropy of the counts (biased low).
-    ax : matplotlib Axes, optional
-        The axes to draw into; by default a new figure of the book's size.
-
-    Returns
-    -------
-    matplotlib Axes
-        The axes drawn into.
+    %(ax)s
 
     Examples
     --------
+    A held-out estimate of the conditional entropy, falling as the context grows:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_order_bounds([0, 1, 2], {"held out": [4.6, 3.5, 2.7]})
@@ -228,3 +215,6 @@ def plot_order_bounds(
         ylabel="bits per character",
         legend={"loc": "lower left"},
     )
+
+
+fill_docs(globals())

@@ -38,6 +38,8 @@ def plot_order_curves(
 
     Examples
     --------
+    Context models of orders 0 to 2 on the text they were fitted to and on unseen text:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_order_curves([0, 1, 2], [4.5, 3.4, 2.5], [4.6, 3.5, 2.7])
@@ -87,6 +89,8 @@ def plot_code_length_race(
 
     Examples
     --------
+    An adaptive model's running code length beside zlib's sizes at two points of the text:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_code_length_race([8.0, 4.0, 2.0], {"zlib": ([1, 3], [72, 104])})
@@ -135,6 +139,8 @@ def plot_text_surprisal(
 
     Examples
     --------
+    The name Alice under a model that finds its first letter the most surprising:
+
     >>> import matplotlib.pyplot as plt
     >>> from xentbook import plotting as xp
     >>> ax = xp.plot_text_surprisal("Alice", [9.0, 1.0, 0.5, 0.2, 0.1])

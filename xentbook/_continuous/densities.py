@@ -1,7 +1,7 @@
-"""Continuous variables: Gaussian likelihoods, KL between normals, differential entropy.
+"""Gaussian likelihoods, the KL divergence between normals, and differential entropy.
 
-Everything here is a density-model counterpart of a discrete measure elsewhere in the
-package: the Gaussian negative log-likelihood is the cross-entropy of a Gaussian model,
+Each is a density-model counterpart of a discrete measure elsewhere in the package:
+the Gaussian negative log-likelihood is the cross-entropy of a Gaussian model,
 ``kl_normal`` the KL divergence between two Gaussians, and ``normal_entropy`` and
 ``differential_entropy_histogram`` the differential entropy, exact and estimated.
 """
@@ -9,55 +9,25 @@ package: the Gaussian negative log-likelihood is the cross-entropy of a Gaussian
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-from . import _validation as v
-from ._reduction import check_reduction, reduce
+from .. import _validation as v
+from .._docstrings import fill_docs
+from .._reduction import check_reduction, reduce
+from ._checks import HALF_LOG_2PI, finite, first_index, positive
 
 __all__ = [
-    "GaussianRegression",
     "differential_entropy_histogram",
-    "fit_gaussian_regression",
     "gaussian_nll",
     "kl_normal",
     "normal_entropy",
 ]
 
-_HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
-
 # 1/k! for k = 19 down to 2: the Taylor series of expm1(x) - x, which for |x| <= 1 is
 # within half an ulp of its sum after these terms (the next, x**20/20!, is below 2**-61).
 _EXPM1_MINUS_X = tuple(1 / math.factorial(k) for k in range(19, 1, -1))
-
-
-def _first(mask: np.ndarray):
-    """The index of the first True entry of ``mask``: an int in 1-D, a tuple otherwise."""
-    where = tuple(int(i) for i in np.argwhere(mask)[0])
-    return where[0] if len(where) == 1 else where
-
-
-def _finite(x, name: str, dtype: np.dtype, what: str) -> np.ndarray:
-    """``x`` as a float64 array without NaN or infinity (converted through ``dtype``)."""
-    arr = v.as_float_array(x, name, dtype)
-    if arr.size and not np.isfinite(arr).all():
-        where = _first(~np.isfinite(arr))
-        raise ValueError(f"`{name}` must be finite (found {arr[where]} at index {where}); {what}")
-    return arr.astype(np.float64, copy=False)
-
-
-def _positive(x, name: str, dtype: np.dtype) -> np.ndarray:
-    """``x`` as a float64 array of finite, strictly positive numbers."""
-    arr = _finite(x, name, dtype, "a standard deviation is a positive number.")
-    if arr.size and not (arr > 0).all():
-        where = _first(~(arr > 0))
-        raise ValueError(
-            f"`{name}` must be positive (found {arr[where]} at index {where}); "
-            "a standard deviation of 0 or less describes no density."
-        )
-    return arr
 
 
 def _broadcast(arrays: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
@@ -198,12 +168,12 @@ def gaussian_nll(
         raise ValueError(f"`eps` must be finite, a small variance such as 1e-6; got {eps!r}.")
     reduction = check_reduction(reduction)
     dtype = v.common_float_dtype(input, target, var)
-    mu = _finite(input, "input", dtype, "a predicted mean must be a number.")
-    y = _finite(target, "target", dtype, "an observation must be a number.")
+    mu = finite(input, "input", dtype, "a predicted mean must be a number.")
+    y = finite(target, "target", dtype, "an observation must be a number.")
     v.broadcast_pair(mu, y, ("input", "target"))
     variance = v.to_float_array(var, "var", dtype)
     if variance.size and not (variance >= 0).all():  # NaN fails this too
-        where = _first(~(variance >= 0))
+        where = first_index(~(variance >= 0))
         raise ValueError(
             f"`var` must hold variances of at least 0 (found {variance[where]} at index "
             f"{where}); pass the square of a standard deviation."
@@ -211,19 +181,19 @@ def gaussian_nll(
     if eps > 0:
         variance = np.maximum(variance, dtype.type(eps))  # PyTorch's clamp, in the input dtype
     elif variance.size and not (variance > 0).all():
-        where = _first(variance == 0)
+        where = first_index(variance == 0)
         raise ValueError(
             f"`var` is 0 at index {where}, and with eps=0 the likelihood of a variance of 0 "
             "is not defined; pass a positive variance, or eps > 0 to clamp it."
         )
     variance = _variance_like_input(
-        _finite(variance, "var", dtype, "a variance must be a number."), mu.shape
+        finite(variance, "var", dtype, "a variance must be a number."), mu.shape
     )
     mu, y, variance = _broadcast({"input": mu, "target": y, "var": variance})
     with np.errstate(over="ignore"):  # a squared error too large for a float is infinite
         loss = 0.5 * (np.log(variance) + (y - mu) ** 2 / variance)
     if full:
-        loss = loss + _HALF_LOG_2PI
+        loss = loss + HALF_LOG_2PI
     return reduce(loss, reduction, dtype)
 
 
@@ -273,9 +243,7 @@ def kl_normal(
         Mean and standard deviation (positive) of the true distribution P.
     mu_q, sigma_q : array_like
         Mean and standard deviation (positive) of the model Q. All four broadcast together.
-    base : float, optional
-        Base of the logarithm, greater than 1. None (the default) gives nats,
-        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
+    %(base)s
 
     Returns
     -------
@@ -340,10 +308,10 @@ def kl_normal(
     log_base = _check_base(base)
     dtype = v.common_float_dtype(mu_p, sigma_p, mu_q, sigma_q)
     arrays = {
-        "mu_p": _finite(mu_p, "mu_p", dtype, "a mean must be a number."),
-        "sigma_p": _positive(sigma_p, "sigma_p", dtype),
-        "mu_q": _finite(mu_q, "mu_q", dtype, "a mean must be a number."),
-        "sigma_q": _positive(sigma_q, "sigma_q", dtype),
+        "mu_p": finite(mu_p, "mu_p", dtype, "a mean must be a number."),
+        "sigma_p": positive(sigma_p, "sigma_p", dtype),
+        "mu_q": finite(mu_q, "mu_q", dtype, "a mean must be a number."),
+        "sigma_q": positive(sigma_q, "sigma_q", dtype),
     }
     mp, sp, mq, sq = _broadcast(arrays)
     with np.errstate(over="ignore"):  # means far apart in units of sigma_q: infinite
@@ -359,9 +327,7 @@ def normal_entropy(sigma: npt.ArrayLike, *, base: float | None = None):
     ----------
     sigma : array_like
         Standard deviations, finite and positive, in the unit of the variable.
-    base : float, optional
-        Base of the logarithm, greater than 1. None (the default) gives nats,
-        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
+    %(base)s
 
     Returns
     -------
@@ -407,7 +373,7 @@ def normal_entropy(sigma: npt.ArrayLike, *, base: float | None = None):
     """
     log_base = _check_base(base)
     dtype = v.common_float_dtype(sigma)
-    s = _positive(sigma, "sigma", dtype)
+    s = positive(sigma, "sigma", dtype)
     h = 0.5 * (1 + math.log(2 * math.pi)) + np.log(s)
     return (h / log_base).astype(dtype)[()]
 
@@ -430,9 +396,7 @@ def differential_entropy_histogram(
     origin : float, optional
         Where the bins start: their edges are ``origin + k * bin_width`` for every
         integer ``k``. Default 0.
-    base : float, optional
-        Base of the logarithm, greater than 1. None (the default) gives nats,
-        2 gives bits. Bases between 0 and 1 are refused: they would flip every sign.
+    %(base)s
 
     Returns
     -------
@@ -487,7 +451,7 @@ def differential_entropy_histogram(
     start = v.check_real(origin, "origin")
     if not math.isfinite(start):
         raise ValueError(f"`origin` must be finite; got {origin!r}.")
-    x = _finite(samples, "samples", None, "an observation must be a number.").ravel()
+    x = finite(samples, "samples", None, "an observation must be a number.").ravel()
     if x.size == 0:
         raise ValueError("`samples` is empty; the entropy of no observations is not defined.")
     bins = np.floor((x - start) / width)
@@ -497,151 +461,4 @@ def differential_entropy_histogram(
     return h / log_base
 
 
-class GaussianRegression(NamedTuple):
-    """A straight line with Gaussian noise whose variance may differ between groups.
-
-    The model of :func:`fit_gaussian_regression`: :math:`y \\sim \\mathcal N(a + b x,
-    \\sigma_g^2)` for an observation in group :math:`g`. ``intercept`` is :math:`a`,
-    ``slope`` :math:`b`, ``sigma`` the array of :math:`\\sigma_g` (one entry when there are
-    no groups), ``nll`` the mean negative log-likelihood of the training data in nats (the
-    full density, constant included) and ``iterations`` the number of alternating steps.
-
-    Examples
-    --------
-    >>> import xentbook as xb
-    >>> fit = xb.fit_gaussian_regression([0.0, 1.0, 2.0, 3.0], [1.0, 2.0, 2.0, 4.0])
-    >>> print(round(fit.intercept, 6), round(fit.slope, 6), fit.sigma.round(6))
-    0.9 0.9 [0.41833]
-    """
-
-    intercept: float
-    slope: float
-    sigma: np.ndarray
-    nll: float
-    iterations: int
-
-
-def fit_gaussian_regression(
-    x: npt.ArrayLike,
-    y: npt.ArrayLike,
-    *,
-    groups: npt.ArrayLike | None = None,
-    max_iterations: int = 200,
-) -> GaussianRegression:
-    """Fit a line with Gaussian noise by maximum likelihood, with one noise level per group.
-
-    Parameters
-    ----------
-    x : array_like of shape (n,)
-        The input of each observation, finite.
-    y : array_like of shape (n,)
-        The observed value, finite.
-    groups : array_like of int, shape (n,), optional
-        The group of each observation, integers from 0 (each group used at least 3 times).
-        Each group gets its own standard deviation; the line is shared. Default None: one
-        standard deviation for all, which is ordinary least squares.
-    max_iterations : int, optional
-        At most this many alternating steps (see Notes). Default 200.
-
-    Returns
-    -------
-    GaussianRegression
-        ``intercept``, ``slope``, ``sigma`` (one per group, in the unit of ``y``), the
-        mean training ``nll`` in nats per observation and the ``iterations`` taken.
-
-    See Also
-    --------
-    gaussian_nll : the loss this fit minimises.
-
-    Notes
-    -----
-    The model is :math:`y_i \\sim \\mathcal N(a + b x_i, \\sigma_{g_i}^2)`, and the fit
-    minimises the mean negative log-likelihood
-
-    .. math::
-
-        L = \\frac1n \\sum_i \\Bigl[\\frac{(y_i - a - b x_i)^2}{2 \\sigma_{g_i}^2}
-            + \\log \\sigma_{g_i} + \\tfrac12 \\log 2\\pi\\Bigr].
-
-    For fixed :math:`\\sigma` the best line is the weighted least-squares line with
-    weights :math:`1/\\sigma_{g_i}^2`; for a fixed line the best :math:`\\sigma_g^2` is the
-    mean squared residual of group :math:`g`. Both steps are closed-form and neither
-    raises :math:`L`; they alternate, from equal weights, until the standard deviations
-    change by less than :math:`10^{-12}` relative. With one group the first step is
-    already the answer: ordinary least squares, with :math:`\\sigma^2` the mean squared
-    residual, and :math:`L = \\tfrac12 \\log(2 \\pi e \\sigma^2)`. Every sum is
-    exactly rounded (``math.fsum``), so the fit is the same to the last bit on every
-    machine. A group whose residuals are all 0 makes the likelihood unbounded: a
-    ``ValueError``.
-
-    Examples
-    --------
-    Two groups on one line, the second four times as noisy. Least squares treats every
-    point alike; the grouped fit learns both noise levels and trusts the quiet group more:
-
-    >>> import numpy as np
-    >>> import xentbook as xb
-    >>> rng = np.random.default_rng(1)
-    >>> x = np.linspace(0, 1, 200)
-    >>> g = np.arange(200) % 2
-    >>> y = 2 + 3 * x + np.where(g == 0, 0.1, 0.4) * rng.normal(size=200)
-    >>> plain = xb.fit_gaussian_regression(x, y)
-    >>> grouped = xb.fit_gaussian_regression(x, y, groups=g)
-    >>> print(plain.sigma.round(2), grouped.sigma.round(2))
-    [0.26] [0.09 0.36]
-    >>> print(round(plain.nll, 3), round(grouped.nll, 3))
-    0.089 -0.269
-    """
-    xs = _finite(x, "x", np.dtype(np.float64), "an input must be a number.")
-    ys = _finite(y, "y", np.dtype(np.float64), "an observation must be a number.")
-    if xs.ndim != 1 or xs.shape != ys.shape or xs.size < 2:
-        raise ValueError(
-            f"`x` and `y` must be 1-D arrays of the same length, at least 2; got shapes "
-            f"{xs.shape} and {ys.shape}."
-        )
-    if groups is None:
-        g = np.zeros(xs.size, dtype=np.intp)
-    else:
-        g = v.check_class_indices(groups, xs.size + 1, name="groups")
-        if g.shape != xs.shape:
-            raise ValueError(f"`groups` must have the shape of `x`, {xs.shape}; got {g.shape}.")
-    sizes = np.bincount(g)
-    if len(sizes) > 1 and (sizes < 3).any():
-        # A line through both points of a group of two makes its noise, and the NLL, vanish.
-        k = int(np.flatnonzero(sizes < 3)[0])
-        raise ValueError(
-            f"`groups` has {sizes[k]} observation(s) in group {k}; every group from 0 to "
-            f"{len(sizes) - 1} needs at least 3, or the likelihood has no maximum."
-        )
-    max_iterations = v.check_integer(max_iterations, "max_iterations", minimum=1)
-    sigma = np.ones(len(sizes))
-    iteration = 0
-    while iteration < max_iterations:
-        iteration += 1
-        a, b = _weighted_line(xs, ys, 1 / sigma[g] ** 2)
-        residual = ys - (a + b * xs)
-        new = np.sqrt([math.fsum(residual[g == k] ** 2) / sizes[k] for k in range(len(sizes))])
-        if not (new > 0).all():
-            which = "`y`" if groups is None else f"Group {int(np.argmin(new))} of `groups`"
-            raise ValueError(
-                f"{which} lies exactly on a line; its noise level is 0 and the likelihood has "
-                "no maximum. Drop the group or add its measurement error."
-            )
-        done = np.all(np.abs(new - sigma) <= 1e-12 * new) or len(sizes) == 1
-        sigma = new
-        if done:
-            break
-    nll = math.fsum(sizes * (0.5 + _HALF_LOG_2PI + np.log(sigma))) / xs.size
-    return GaussianRegression(a, b, sigma, nll, iteration)
-
-
-def _weighted_line(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
-    """Intercept and slope of the weighted least-squares line, from centred, exact sums."""
-    total = math.fsum(w)
-    x_mean, y_mean = math.fsum(w * x) / total, math.fsum(w * y) / total
-    dx, dy = x - x_mean, y - y_mean
-    spread = math.fsum(w * dx * dx)
-    if spread == 0:
-        raise ValueError("`x` takes a single value; a line through it has no slope.")
-    slope = math.fsum(w * dx * dy) / spread
-    return y_mean - slope * x_mean, slope
+fill_docs(globals())
