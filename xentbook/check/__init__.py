@@ -11,7 +11,8 @@ and reported, never re-raised. A RuntimeWarning from your function (``divide by 
 encountered in log``...) fails the check even when the answer is right: the book's
 exercises ask for code that handles zeros and extremes without one.
 
-The calling conventions, all 1-D and all in nats:
+The calling conventions, all in nats, and all 1-D except the logits of
+:func:`fit_temperature`:
 
 ============================  =============================================================
 check                         your function
@@ -25,6 +26,11 @@ check                         your function
                               ``y_hat`` of the label 1
 :func:`softmax`               ``fn(z) -> array``: probabilities from a 1-D array of logits
 :func:`log_softmax`           ``fn(z) -> array``: log-probabilities from logits
+:func:`fit_temperature`       ``fn(target, logits) -> float``: the temperature T that
+                              minimises the mean log loss of ``softmax(logits / T)``, for
+                              class indices ``target`` and (n, K) ``logits``
+:func:`histogram_entropy`     ``fn(x, width) -> float``: the entropy of the samples ``x``
+                              in bins of ``width``, plus ``ln(width)``
 ============================  =============================================================
 
 Arrays are passed as fresh 1-D NumPy float64 arrays (your function may change them).
@@ -36,6 +42,8 @@ book's: ``0 * log 0 = 0``, and a model that gives probability 0 to an outcome th
 happens pays ``+inf``.
 """
 
+from ._calibration import fit_temperature
+from ._continuous import histogram_entropy
 from ._distributions import cross_entropy, entropy, kl_divergence, surprisal
 from ._losses import binary_cross_entropy, log_softmax, softmax
 
@@ -43,6 +51,8 @@ __all__ = [
     "binary_cross_entropy",
     "cross_entropy",
     "entropy",
+    "fit_temperature",
+    "histogram_entropy",
     "kl_divergence",
     "log_softmax",
     "softmax",

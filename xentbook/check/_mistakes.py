@@ -84,6 +84,12 @@ returned_softmax = matches(
     lambda spec, args, expected: np.exp(expected),
     "you returned probabilities; log_softmax returns their logarithms.",
 )
+inverted = matches(
+    lambda spec, args, expected: 1 / expected,
+    "your answer is 1/T. The temperature divides the logits, softmax(z / T); the beta = 1/T "
+    "of a search over beta multiplies them. Return 1 / beta, or divide by T where you "
+    "multiplied.",
+)
 
 
 def infinite(spec, args, expected, actual):

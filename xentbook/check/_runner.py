@@ -213,6 +213,9 @@ def _report(spec: Spec, number: int, case: Case, expected, actual) -> None:
 
 def fmt(x) -> str:
     """Six significant digits; short, deterministic and free of NumPy reprs."""
+    if isinstance(x, np.ndarray) and x.ndim > 1:
+        shape = " x ".join(map(str, x.shape))
+        return f"a {shape} array, first row {fmt(x.reshape(-1, x.shape[-1])[0])}"
     if isinstance(x, np.ndarray) and x.ndim > 0:
         items = [fmt(v) for v in x.ravel()[:8]]
         more = ", ..." if x.size > 8 else ""
