@@ -327,7 +327,9 @@ def master_notebook(name: str, title: str, setup: str, found: list[Problem], whe
             "markdown",
             f"# {title}: autograded problems\n\nWrite each answer in its cell, then run the "
             "self-check below it: it must pass without an error. Your notebook is graded by "
-            "the same checks and by hidden ones.",
+            "the same checks and by hidden ones. What a problem asks beyond its function (an "
+            "experiment, an explanation) is marked by hand: answer it in cells of your own "
+            "after the self-check.",
         ),
         _cell("code", setup),
     ]

@@ -33,7 +33,8 @@ check                         your function
                               in bins of ``width``, plus ``ln(width)``
 ============================  =============================================================
 
-Arrays are passed as fresh 1-D NumPy float64 arrays (your function may change them).
+Arrays are passed as fresh NumPy float64 arrays, the class indices of
+:func:`fit_temperature` as integers (your function may change them).
 Answers are compared with a relative tolerance of 1e-6 (absolute 1e-9, except for the
 few cases whose exact answer is itself tiny, which are compared relatively only, so that
 an epsilon added inside the log shows), so any sound way of computing the sum passes;

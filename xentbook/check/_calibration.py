@@ -29,6 +29,10 @@ def fit_temperature(fn: Callable) -> bool:
 
     %(check_returns)s
 
+    See Also
+    --------
+    xentbook.fit_temperature : the fit itself, which also says when no minimiser exists.
+
     Notes
     -----
     With :math:`\\beta = 1/T` the mean log loss is convex in :math:`\\beta`, and its
@@ -42,7 +46,6 @@ def fit_temperature(fn: Callable) -> bool:
     --------
     xentbook's own fit passes:
 
-    >>> import numpy as np
     >>> import xentbook as xb
     >>> xb.check.fit_temperature(xb.fit_temperature)
     fit_temperature: all 7 cases passed. Well done!

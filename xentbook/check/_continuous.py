@@ -9,7 +9,6 @@ import numpy as np
 
 import xentbook as xb
 
-from .._docstrings import fill_docs
 from . import _mistakes as m
 from ._runner import SEED, Case, Spec, array, run
 
@@ -27,7 +26,15 @@ def histogram_entropy(fn: Callable) -> bool:
         samples cut into the bins ``[k * width, (k + 1) * width)`` (every integer ``k``),
         plus ``ln(width)``.
 
-    %(check_returns)s
+    Returns
+    -------
+    bool
+        True if every case matches :func:`xentbook.differential_entropy_histogram`,
+        otherwise False. Feedback is printed either way.
+
+    See Also
+    --------
+    xentbook.differential_entropy_histogram : the estimate itself, with a choice of origin.
 
     Notes
     -----
@@ -152,6 +159,3 @@ _width_subtracted = m.matches(
     "ln(width) has the wrong sign: the estimate is the entropy of the bins PLUS ln(width) "
     "(narrower bins hold more bits, and the sum stays put).",
 )
-
-
-fill_docs(globals())

@@ -218,7 +218,7 @@ def kl_divergence(fn: Callable) -> bool:
     Parameters
     ----------
     fn : callable
-        Your function. It receives ``p`` and ``q`` as :func:`cross_entropy` passes
+        Your function. It receives ``p`` and ``q`` as ``xb.check.cross_entropy`` passes
         them, and returns ``sum p_i log(p_i / q_i)``, where terms with ``p_i = 0``
         count 0.
 
