@@ -105,7 +105,7 @@ def _temperature_cases() -> list[Case]:
         ("two classes", 30, 2, 3.0, 2.0),
         ("many classes", 80, 10, 4.0, 2.5),
         ("logits in the hundreds: exp(z) overflows", 50, 5, 400.0, 300.0),
-        ("a single example per class", 3, 3, 1.0, 2.0),
+        ("three examples, three classes", 3, 3, 1.0, 2.0),
     ]:
         logits = rng.normal(scale=scale, size=(n, k))
         cumulative = np.cumsum(xb.softmax(logits / temperature), axis=1)
