@@ -50,6 +50,43 @@ def good_log_softmax(z):
     return shifted - np.log(np.sum(np.exp(shifted)))
 
 
+def fit_temperature_by(softmax):
+    """Bisection on the sign of the loss's derivative in beta = 1 / T, with ``softmax``."""
+
+    def fit(target, logits):
+        rows = np.arange(len(target))
+
+        def slope(beta):
+            q = softmax(beta * logits)
+            return np.mean(np.sum(q * logits, axis=1) - logits[rows, target])
+
+        low = high = 1.0
+        while slope(low) > 0:
+            low /= 2
+        while slope(high) < 0:
+            high *= 2
+        while high - low > 1e-12 * high:
+            mid = (low + high) / 2
+            low, high = (mid, high) if slope(mid) < 0 else (low, mid)
+        return 2 / (low + high)
+
+    return fit
+
+
+def unshifted_softmax(z):
+    e = np.exp(z)  # overflows for logits in the hundreds
+    return e / e.sum(axis=1, keepdims=True)
+
+
+good_fit_temperature = fit_temperature_by(xb.softmax)
+
+
+def good_histogram_entropy(x, width):
+    counts = np.unique(np.floor(x / width), return_counts=True)[1]
+    p = counts / counts.sum()
+    return -np.sum(p * np.log(p)) + np.log(width)
+
+
 def plain_python_entropy(p):
     # Lists, loops and math.log: a different but sound style.
     return -sum(x * math.log(x) for x in p.tolist() if x > 0)
@@ -66,6 +103,8 @@ def plain_python_entropy(p):
         (xb.check.binary_cross_entropy, good_bce),
         (xb.check.softmax, good_softmax),
         (xb.check.log_softmax, good_log_softmax),
+        (xb.check.fit_temperature, good_fit_temperature),
+        (xb.check.histogram_entropy, good_histogram_entropy),
     ],
 )
 def test_sound_implementation_passes(check, fn, capsys):
@@ -85,6 +124,8 @@ def test_sound_implementation_passes(check, fn, capsys):
         (xb.check.softmax, lambda z: xb.softmax(z)),
         (xb.check.log_softmax, lambda z: xb.log_softmax(z)),
         (xb.check.binary_cross_entropy, lambda y, y_hat: xb.binary_cross_entropy(y, y_hat)),
+        (xb.check.fit_temperature, xb.fit_temperature),
+        (xb.check.histogram_entropy, xb.differential_entropy_histogram),
     ],
 )
 def test_xentbook_passes_its_own_checks(check, fn, capsys):
@@ -178,6 +219,61 @@ def sum_of_math_logs(y, y_hat):
     return -sum(math.log(x) for x in chosen) / len(chosen)
 
 
+def histogram_entropy_by(bins):
+    """A histogram estimate whose bins are ``bins(x, width)`` instead of floor(x / width)."""
+
+    def estimate(x, width):
+        counts = np.unique(bins(x, width), return_counts=True)[1]
+        return xb.entropy(counts / counts.sum()) + np.log(width)
+
+    return estimate
+
+
+def histogram_entropy_with_empty_bins(x, width):
+    edges = np.arange(np.floor(x.min() / width), np.floor(x.max() / width) + 2) * width
+    p = np.histogram(x, edges)[0] / len(x)
+    return -np.sum(p * np.log(p)) + np.log(width)
+
+
+# The checks of the problem sets' computational problems (issue 21).
+PROBLEM_SET_MISTAKES = [
+    (xb.check.fit_temperature, lambda t, z: 1 / good_fit_temperature(t, z), "your answer is 1/T"),
+    (
+        xb.check.fit_temperature,
+        lambda t, z: round(good_fit_temperature(t, z), 3),
+        "close but not exact",
+    ),
+    (xb.check.fit_temperature, fit_temperature_by(unshifted_softmax), "np.exp overflows"),
+    (
+        xb.check.histogram_entropy,
+        histogram_entropy_by(lambda x, w: (x / w).astype(int)),
+        "round towards zero",
+    ),
+    (xb.check.histogram_entropy, histogram_entropy_by(lambda x, w: np.round(x / w)), "centred"),
+    (
+        xb.check.histogram_entropy,
+        histogram_entropy_by(lambda x, w: np.floor((x - x.min()) / w)),
+        "start at the smallest sample",
+    ),
+    (
+        xb.check.histogram_entropy,
+        lambda x, w: good_histogram_entropy(x, w) - np.log(w),
+        "add ln(width)",
+    ),
+    (
+        xb.check.histogram_entropy,
+        lambda x, w: good_histogram_entropy(x, w) - 2 * np.log(w),
+        "wrong sign",
+    ),
+    (
+        xb.check.histogram_entropy,
+        lambda x, w: good_histogram_entropy(x, w) / math.log(2),
+        "in bits",
+    ),
+    (xb.check.histogram_entropy, histogram_entropy_with_empty_bins, "an empty bin"),
+]
+
+
 # Mistakes the checks used to let through or answer with a generic hint (issue 9).
 NEW_MISTAKES = [
     # right answers that make NumPy warn
@@ -254,7 +350,7 @@ NEW_MISTAKES = [
 ]
 
 
-@pytest.mark.parametrize(("check", "fn", "hint"), MISTAKES + NEW_MISTAKES)
+@pytest.mark.parametrize(("check", "fn", "hint"), MISTAKES + NEW_MISTAKES + PROBLEM_SET_MISTAKES)
 def test_mistake_is_diagnosed(check, fn, hint, capsys):
     assert check(fn) is False
     out = capsys.readouterr().out

@@ -19,12 +19,14 @@ Grade a submission locally, without Docker, with
 ``otter run -a OUT/NN_problems/autograder/NN_problems-autograder_*.zip submission.ipynb``.
 
 **Which problems.** A problem is picked up from its tags (``kind-computational``) and is
-autograded when its reference solution (the code cell tagged ``solution``) ends in a
-self-check: the "Test: run unchanged" code of the problem's starter, or a call of a checker
-on the student's function (``xb.check.cross_entropy(my_cross_entropy)``, or a checker the
-problem set defines). A computational problem without one asks for an experiment and prose
-(problem 8.5 fits a temperature on a split of the student's own choosing, 8.8 derives a formula
-and checks it on a grid): it has no single right output, so it stays marked by hand.
+autograded when its reference solution (the first code cell tagged ``solution``) contains a
+self-check: the "Test: run unchanged" code of the problem's starter, or a call of a checker on
+the student's function (``xb.check.cross_entropy(my_cross_entropy)``, or a checker the problem
+set defines). Every computational problem of the book has one. Where a problem also asks for an
+experiment or for prose (8.5 fits a temperature and then discusses the split it was fitted on,
+8.8 derives the formula that its function computes), the function is autograded and the rest
+stays in the problem's marking scheme, marked by hand: the solution's code after the
+self-check is not part of the assignment.
 
 **Tests of a problem** (worth 2 points):
 
@@ -325,7 +327,9 @@ def master_notebook(name: str, title: str, setup: str, found: list[Problem], whe
             "markdown",
             f"# {title}: autograded problems\n\nWrite each answer in its cell, then run the "
             "self-check below it: it must pass without an error. Your notebook is graded by "
-            "the same checks and by hidden ones.",
+            "the same checks and by hidden ones. What a problem asks beyond its function (an "
+            "experiment, an explanation) is marked by hand: answer it in cells of your own "
+            "after the self-check.",
         ),
         _cell("code", setup),
     ]
