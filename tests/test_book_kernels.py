@@ -69,6 +69,7 @@ def _environment(coretype: str, dispatch: list[str], lowest_off: str) -> dict[st
     return {**os.environ, "OPENBLAS_CORETYPE": coretype, "NPY_DISABLE_CPU_FEATURES": ",".join(off)}
 
 
+@pytest.mark.kernels
 @pytest.mark.skipif(
     platform.machine().lower() not in ("x86_64", "amd64"), reason="the kernels are x86-64 ones"
 )
