@@ -95,6 +95,7 @@ def print_book(
         The PDF written.
     """
     pdf = Path(pdf)
+    pdf.parent.mkdir(parents=True, exist_ok=True)
     options = {"title": title, "lines": lines, "units": keep, "leave": leave}
     entries = tab.evaluate("(options) => xentbookPrint.book(options)", options)
     with tempfile.TemporaryDirectory(prefix="xentbook-print-") as tmp:
