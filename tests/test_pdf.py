@@ -253,6 +253,24 @@ def test_contents_give_the_page_each_chapter_starts_on(pdfs, edition):
 
 
 @pytest.mark.parametrize("edition", ["instructor", "student", "api"])
+def test_contents_links_lead_to_the_pages_they_name(pdfs, edition):
+    # The front matter is printed apart from the body: its links must still reach the body.
+    pdf = pdfs[edition]
+    reader = PdfReader(pdf)
+    front = _front_length(pdf)
+    contents = "\n".join(_pages(pdf)[1:front]).splitlines()
+    named = [int(ln.split()[-1]) for ln in contents if re.search(r"\S\s{2,}\d+$", ln)]
+    dests = reader.named_destinations
+    reached = [
+        reader.page_labels[reader.get_destination_page_number(dests[link["/Dest"]])]
+        for page in reader.pages[1:front]
+        for link in (a.get_object() for a in page.get("/Annots", []))
+    ]
+    assert named
+    assert reached == [str(n) for n in named]
+
+
+@pytest.mark.parametrize("edition", ["instructor", "student", "api"])
 def test_no_page_is_blank(pdfs, edition):
     pdf = pdfs[edition]
     listing = subprocess.run(
