@@ -203,19 +203,40 @@ def test_the_api_reference_is_a_pdf_of_its_own(pdfs):
         assert "API reference" not in [title for title, _, _ in _outline(pdfs[edition])]
 
 
+def _roman(number: int) -> str:
+    """``number`` in lower-case roman numerals (below 40 is all a front matter needs)."""
+    assert 0 < number < 40
+    units = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"]
+    return "x" * (number // 10) + units[number % 10]
+
+
+def _front_length(pdf: Path) -> int:
+    """The pages of the front matter (title page and contents): those before the first entry."""
+    return _outline(pdf)[0][1] - 1
+
+
 @pytest.mark.parametrize("edition", ["instructor", "student", "api"])
-def test_every_page_but_the_title_page_is_numbered(pdfs, edition):
-    pages = _pages(pdfs[edition])
-    assert len(pages) > 2
-    for number, text in enumerate(pages[1:], start=2):
-        assert text.split()[-1] == str(number), f"page {number} ends with {text.split()[-3:]}"
+def test_every_page_is_numbered(pdfs, edition):
+    # The front matter in roman numerals from its title page on, the body from 1, as in books;
+    # the PDF's page labels are the printed numbers, so a viewer's page box agrees.
+    pdf = pdfs[edition]
+    pages = _pages(pdf)
+    front = _front_length(pdf)
+    assert len(pages) > front >= 2
+    printed = [_roman(n) for n in range(1, front + 1)]
+    printed += [str(n) for n in range(1, len(pages) - front + 1)]
+    for number, (text, label) in enumerate(zip(pages, printed, strict=True), start=1):
+        assert text.split()[-1] == label, f"page {number} ends with {text.split()[-3:]}"
+    assert PdfReader(pdf).page_labels == printed
 
 
 @pytest.mark.parametrize("edition", ["instructor", "student"])
 def test_contents_give_the_page_each_chapter_starts_on(pdfs, edition):
     pages = _pages(pdfs[edition])
-    # The contents run from page 2 to the page before the first bookmark.
-    contents = "\n".join(pages[1 : _outline(pdfs[edition])[0][1] - 1])
+    # The contents run from page 2 to the end of the front matter; the body's pages are
+    # numbered from 1 after it.
+    front = _front_length(pdfs[edition])
+    contents = "\n".join(pages[1:front])
     assert contents.split()[0] == "Contents"
     for number, notebooks in _chapters():
         (chapter,) = _headings(notebooks[0], "1")
@@ -224,11 +245,29 @@ def test_contents_give_the_page_each_chapter_starts_on(pdfs, edition):
             for ln in contents.splitlines()
             if _bare(ln).startswith(f"{number}.{_plain(chapter, 3)}")
         )
-        start = int(line.split()[-1])
+        start = front + int(line.split()[-1])
         # The chapter's heading is on that page, under the running header that names it...
         assert _bare(pages[start - 1]).count(f"{number}." + _plain(chapter, 99)) == 2
         # ...and the page before belongs to the chapter before.
         assert f"{number}." + _plain(chapter, 99) not in _bare(pages[start - 2])
+
+
+@pytest.mark.parametrize("edition", ["instructor", "student", "api"])
+def test_contents_links_lead_to_the_pages_they_name(pdfs, edition):
+    # The front matter is printed apart from the body: its links must still reach the body.
+    pdf = pdfs[edition]
+    reader = PdfReader(pdf)
+    front = _front_length(pdf)
+    contents = "\n".join(_pages(pdf)[1:front]).splitlines()
+    named = [int(ln.split()[-1]) for ln in contents if re.search(r"\S\s{2,}\d+$", ln)]
+    dests = reader.named_destinations
+    reached = [
+        reader.page_labels[reader.get_destination_page_number(dests[link["/Dest"]])]
+        for page in reader.pages[1:front]
+        for link in (a.get_object() for a in page.get("/Annots", []))
+    ]
+    assert named
+    assert reached == [str(n) for n in named]
 
 
 @pytest.mark.parametrize("edition", ["instructor", "student", "api"])
@@ -248,9 +287,9 @@ def test_no_page_is_blank(pdfs, edition):
 
 
 # The backgrounds of code and output frames (the theme's), as pdftoppm renders
-# it in grey at 72 dpi, and the least height of an empty frame's padding there (a box's
-# shadow is thinner and of changing grey).
-_FRAME_GREY = range(241, 246)
+# it in grey at 72 dpi (244; an exercise box's background is 242), and the least height of an
+# empty frame's padding there (a box's border is thinner).
+_FRAME_GREY = range(243, 246)
 _FRAME_ROWS = 5
 
 

@@ -2,13 +2,15 @@
 
 The machinery :mod:`tools.pdf` and :mod:`tools.student_edition` share (see
 :mod:`tools.pdf` for the route): the pages of a ``singlehtml`` build are printed by
-:class:`tools._build.Printer` with the stylesheet and script of ``tools/print/``, twice so
-that the contents carry page numbers, and the outline is written with pypdf.
+:class:`tools._build.Printer` with the stylesheet and script of ``tools/print/``: the body
+once, then the front matter with the page numbers the body's print gave; pypdf joins the two
+and writes the outline.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -65,6 +67,10 @@ def print_book(
 ) -> Path:
     """Print the single-page book loaded in ``tab`` to ``pdf``, keeping the units in ``keep``.
 
+    The body is printed once, its pages numbered from 1; then the front matter (title page and
+    contents, numbered in roman numerals) is printed with the page each entry starts on, and
+    the two are joined with the contents as bookmarks.
+
     Parameters
     ----------
     printer : Printer
@@ -88,16 +94,16 @@ def print_book(
     Path
         The PDF written.
     """
+    pdf = Path(pdf)
+    pdf.parent.mkdir(parents=True, exist_ok=True)
     options = {"title": title, "lines": lines, "units": keep, "leave": leave}
     entries = tab.evaluate("(options) => xentbookPrint.book(options)", options)
-    # The contents hold a placeholder number per entry, as wide as the real one: filling
-    # them in moves nothing, so the second print starts every entry on the same page.
-    starts = _destinations(printer.pdf(tab, pdf, outline=False))
-    tab.evaluate("(pages) => xentbookPrint.fill(pages)", {k: v + 1 for k, v in starts.items()})
-    printer.pdf(tab, pdf, outline=False)
-    if _destinations(pdf) != starts:
-        raise ValueError(f"{pdf.name}: filling in the contents moved the pages")
-    _write_outline(pdf, entries, starts)
+    with tempfile.TemporaryDirectory(prefix="xentbook-print-") as tmp:
+        body = printer.pdf(tab, Path(tmp) / "body.pdf", outline=False)
+        starts = _destinations(body)
+        tab.evaluate("(pages) => xentbookPrint.front(pages)", {k: v + 1 for k, v in starts.items()})
+        front = printer.pdf(tab, Path(tmp) / "front.pdf", outline=False)
+        _join(front, body, pdf, entries, starts)
     return pdf
 
 
@@ -121,14 +127,25 @@ def _destinations(pdf: Path) -> dict[str, int]:
     return found
 
 
-def _write_outline(pdf: Path, entries: list[dict], starts: dict[str, int]) -> None:
-    """Give ``pdf`` an outline with the contents' entries, titles and levels."""
-    from pypdf import PdfWriter
+def _join(front: Path, body: Path, pdf: Path, entries: list[dict], starts: dict[str, int]) -> None:
+    """Write ``pdf``: the pages of ``front`` then those of ``body``, with labels and bookmarks.
 
-    writer = PdfWriter(clone_from=pdf)
+    The body keeps its named destinations, which its own links and the contents' links (named
+    after the entries) lead to. The page labels are the printed numbers (roman for the front
+    matter), so a reader's "go to page 12" finds the page that reads 12. The outline holds the
+    contents' entries, titles and levels.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=body)
+    matter = PdfReader(front).pages
+    for index, page in enumerate(matter):
+        writer.insert_page(page, index)
+    writer.set_page_label(0, len(matter) - 1, style="/r")
+    writer.set_page_label(len(matter), len(writer.pages) - 1, style="/D")
     parent = None
     for entry in entries:
-        page = starts[entry["id"]]
+        page = len(matter) + starts[entry["id"]]
         if entry["level"] == 1:
             parent = writer.add_outline_item(title=entry["title"], page_number=page)
         else:

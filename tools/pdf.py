@@ -10,13 +10,16 @@ the two books leave out).
 
 Route: ``jupyter-book build --builder singlehtml`` puts each edition on one page with the
 site's own numbering of chapters, figures, equations and exercises (the two builds run side by
-side). Headless Chromium, driven by playwright, loads that page once MathJax has typeset every
-formula and prints it with the stylesheet and script of ``tools/print/``: a title page, a
-contents list, each chapter on pages whose header names it, a page number at the foot of
-every page, every solution open, code wrapped under its own indentation, wide formulas scaled
-to the column. The book is printed twice: the first print shows on which page each contents
-entry starts, the second carries those page numbers. The PDF's outline (bookmarks) is then
-written from the contents entries with pypdf. LaTeX (about 2 GB) is not needed.
+side, and each edition is printed as soon as its build is done, the two side by side).
+Headless Chromium, driven by playwright, loads that page once MathJax has typeset every
+formula and prints it with the stylesheet and script of ``tools/print/``: each chapter on
+pages whose header names it, a page number at the foot of every page, every solution open,
+code wrapped under its own indentation, wide formulas scaled to the column. The body is
+printed once, numbered from 1; its print shows on which page each contents entry starts.
+Then the front matter (a title page and the contents with those page numbers, numbered i,
+ii, ...) is printed from the same page, and pypdf puts it in front of the body, with page
+labels that match the printed numbers and an outline (bookmarks) from the contents entries.
+LaTeX (about 2 GB) is not needed.
 """
 
 from __future__ import annotations
@@ -74,50 +77,54 @@ def pdfs(out: Path, *, source: Path | None = None, strict: bool = False) -> list
         projects = {INSTRUCTOR_PDF: Path(tmp) / "instructor", STUDENT_PDF: Path(tmp) / "student"}
         copy_sources(root, projects[INSTRUCTOR_PDF])
         student_sources(root, projects[STUDENT_PDF])
-        for project in projects.values():
-            print_config(project, version)
-        # The two builds run side by side.
+        # Each edition is built and printed in a thread of its own (with its own browser, as
+        # playwright's API is used from one thread): one edition's print overlaps the other's
+        # build, and the two books print side by side.
         with ThreadPoolExecutor(max_workers=2) as pool:
-            jobs = {
-                name: pool.submit(build, project, project, builder="singlehtml", strict=strict)
+            jobs = [
+                pool.submit(_edition, name, project, out, version, strict)
                 for name, project in projects.items()
-            }
-        sites = {name: job.result() for name, job in jobs.items()}
-        written = []
-        with Printer() as printer:
-            for name, project in projects.items():
-                config = book_config(project)
-                found = units(project)
-                book = [u for u in found if u["doc"] != API_DOC]
-                tab = printer.open(sites[name] / f"{found[0]['doc']}.html")
-                lines = [EDITIONS[name], config["author"], f"xentbook {version}"]
-                written.append(
-                    print_book(
-                        printer,
-                        tab,
-                        out / name,
-                        title=config["title"],
-                        lines=lines,
-                        keep=book,
-                        leave=[API_DOC],
-                    )
+            ]
+            return [pdf for job in jobs for pdf in job.result()]
+
+
+def _edition(name: str, project: Path, out: Path, version: str, strict: bool) -> list[Path]:
+    """Build and print one edition; the instructor's page also prints the API reference."""
+    print_config(project, version)
+    site = build(project, project, builder="singlehtml", strict=strict)
+    config = book_config(project)
+    found = units(project)
+    book = [u for u in found if u["doc"] != API_DOC]
+    written = []
+    with Printer() as printer:
+        tab = printer.open(site / f"{found[0]['doc']}.html")
+        lines = [EDITIONS[name], config["author"], f"xentbook {version}"]
+        written.append(
+            print_book(
+                printer,
+                tab,
+                out / name,
+                title=config["title"],
+                lines=lines,
+                keep=book,
+                leave=[API_DOC],
+            )
+        )
+        if name == INSTRUCTOR_PDF:
+            # The API reference, from the same page: it was left out of the book.
+            api = [u for u in found if u["doc"] == API_DOC]
+            lines = [f"The API reference of xentbook {version}", config["author"]]
+            written.append(
+                print_book(
+                    printer,
+                    tab,
+                    out / API_PDF,
+                    title=config["title"],
+                    lines=lines,
+                    keep=api,
+                    leave=[],
                 )
-                if name == INSTRUCTOR_PDF:
-                    # The API reference, from the same page: it was left out of the book.
-                    api = [u for u in found if u["doc"] == API_DOC]
-                    lines = [f"The API reference of xentbook {version}", config["author"]]
-                    written.append(
-                        print_book(
-                            printer,
-                            tab,
-                            out / API_PDF,
-                            title=config["title"],
-                            lines=lines,
-                            keep=api,
-                            leave=[],
-                        )
-                    )
-                tab.close()
+            )
     return written
 
 

@@ -2,6 +2,7 @@
 window.xentbookPrint = (() => {
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   const left = {};
+  let frontMatter = [];
 
   // Wait until MathJax has typeset every formula and every image has loaded; open dropdowns.
   async function ready() {
@@ -79,17 +80,18 @@ window.xentbookPrint = (() => {
     copy.querySelectorAll(".headerlink").forEach((e) => e.remove());
     const li = document.createElement("li");
     li.className = `xb-level-${level}`;
-    li.innerHTML = `<a href="#${id}"><span class="xb-entry"></span><span class="xb-page">000</span></a>`;
+    li.innerHTML = `<a href="#${id}"><span class="xb-entry"></span><span class="xb-page"></span></a>`;
     li.querySelector(".xb-entry").append(...copy.childNodes);
     return li;
   }
 
-  // Rebuild the page as a printed book: a title page, a contents list (page numbers filled
-  // in by fill() once a first print has shown where each entry falls), then each unit (a
-  // document of the table of contents) on its own named page, whose header is its title.
-  // `units`: [{doc, part}] in order, `leave`: the documents left out. Sphinx's single-page
-  // builder marks where each document starts with an empty span#document-NAME; the root
-  // document has none and is the article's first section. Returns the contents entries.
+  // Rebuild the page as the body of a printed book: each unit (a document of the table of
+  // contents) on its own named page, whose header is its title. The front matter (a title page
+  // and a contents list) is made aside and printed after the body by front(), once the body's
+  // print has shown where each entry starts. `units`: [{doc, part}] in order, `leave`: the
+  // documents left out. Sphinx's single-page builder marks where each document starts with an
+  // empty span#document-NAME; the root document has none and is the article's first section.
+  // Returns the contents entries.
   function book({ title, lines, units, leave }) {
     const article = document.querySelector("article.bd-article") || document.body;
     const root = article.querySelector("section");
@@ -103,13 +105,11 @@ window.xentbookPrint = (() => {
     });
     // Only the book stays on the page: the site's header, sidebars and hidden dialogs would
     // otherwise make a first page of their own.
-    const printed = document.createElement("div");
     for (let node = article; node !== document.body; node = node.parentElement) {
       for (const sibling of Array.from(node.parentElement.children)) {
         if (sibling !== node && sibling.tagName !== "SCRIPT") sibling.remove();
       }
     }
-    article.replaceChildren(printed);
     const cover = document.createElement("div");
     cover.className = "xb-title-page";
     cover.innerHTML = "<h1></h1>" + lines.map(() => "<p></p>").join("");
@@ -118,8 +118,14 @@ window.xentbookPrint = (() => {
     const contents = document.createElement("nav");
     contents.className = "xb-contents";
     contents.innerHTML = "<h1>Contents</h1><ol></ol>";
-    printed.append(cover, contents, ...found.map((u) => u.section));
     const list = contents.querySelector("ol");
+    // Chromium writes a named destination (with its page) for each target of a link in the
+    // document, shown or not: the contents' links, hidden in the body's print, mark where
+    // each entry starts.
+    contents.style.display = "none";
+    const body = document.createElement("div");
+    body.append(contents, ...found.map((u) => u.section));
+    article.replaceChildren(body);
     const pages = [];
     const entries = [];
     let part = null;
@@ -144,7 +150,7 @@ window.xentbookPrint = (() => {
       pages.push(`@page xb-u${i} { @top-left { content: ${JSON.stringify(plain(heading))}; font: italic 9pt/1 sans-serif; color: #444; } }`);
     });
     // The wrappers whose documents moved out are empty now, but keep their margins.
-    printed.querySelectorAll(".toctree-wrapper").forEach((w) => {
+    body.querySelectorAll(".toctree-wrapper").forEach((w) => {
       if (!w.querySelector("section")) w.remove();
     });
     const style = document.createElement("style");
@@ -159,15 +165,29 @@ window.xentbookPrint = (() => {
         a.replaceWith(span);
       }
     }
+    frontMatter = [cover, contents];
     return entries;
   }
 
-  // Write the page where each contents entry starts: `pages` maps "xb-sN" to a page number.
-  function fill(pages) {
-    for (const a of document.querySelectorAll(".xb-contents a")) {
-      a.querySelector(".xb-page").textContent = pages[a.getAttribute("href").slice(1)];
+  // Put the front matter of the last book() on the page in place of its body, which has been
+  // printed: the title page and the contents, where `pages` gives the page number each entry
+  // "xb-sN" starts on. Each entry's id stays on the page as an empty anchor, so that Chromium
+  // keeps the contents' links, named after the entries; in the joined PDF those names lead to
+  // the body's pages.
+  function front(pages) {
+    const [cover, contents] = frontMatter;
+    for (const a of contents.querySelectorAll(`a[href^="#xb-s"]`)) {
+      const id = a.getAttribute("href").slice(1);
+      a.querySelector(".xb-page").textContent = pages[id];
+      // The heading was printed with the body; the link's target stands in for it.
+      const anchor = document.createElement("span");
+      anchor.id = id;
+      contents.append(anchor);
     }
+    contents.style.display = "";
+    const article = document.querySelector("article.bd-article") || document.body;
+    article.replaceChildren(cover, contents);
   }
 
-  return { ready, layout, book, fill };
+  return { ready, layout, book, front };
 })();
