@@ -102,22 +102,18 @@ def binary_cross_entropy_with_logits(
 
     Parameters
     ----------
-    y : array_like
-        Target probabilities of the positive class, in [0, 1]; soft labels allowed.
+    y, weight, reduction
+        As for :func:`binary_cross_entropy`.
     logits : array_like
         Log-odds of the positive class, same shape as ``y``; ``+-inf`` allowed.
-    weight : array_like, optional
-        Rescaling weight per element, broadcast to the shape of ``y``.
     pos_weight : array_like, optional
         Weight of the positive term, broadcast to the shape of ``y`` (one per
         class along the last axis, as in PyTorch).
-    reduction : {'mean', 'sum', 'none'}, optional
-        Default 'mean' (over all elements, whatever the weights).
 
     Returns
     -------
     ndarray or float
-        The loss in nats, elementwise for ``'none'``, otherwise a scalar.
+        The loss in nats, as for :func:`binary_cross_entropy`.
 
     See Also
     --------
