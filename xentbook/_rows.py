@@ -17,7 +17,7 @@ through a small interface:
 - :func:`map_blocks` runs ``work(block, scratch)`` on every block and returns the
   results in block order; :func:`fill_blocks` writes each result into the block's
   rows of an output, and :func:`sum_blocks` sums each one, for a reduction that
-  combines the partial sums in block order. ``axis=None`` tiles an array
+  combines the partial sums in block order. ``ax=None`` tiles an array
   elementwise instead.
 - :func:`sum_rows` sums functions of the entries along every row.
 - :func:`at` finds a per-row index (a class target, a row's argmax) in a chunk, to
@@ -124,15 +124,18 @@ def map_blocks(work, x: np.ndarray, ax: int | None, buffers: int = 0) -> list:
     """
     if ax is None:
         # Every element is a row of length 1 along an extra last axis.
-        elements = work
-        work = lambda block, s: elements(Block(block.rows[:-1], (block.rows[:-1],)), s)  # noqa: E731
-        shape, ax = (*x.shape, 1), x.ndim
+        tiles = [_tile(block) for block in blocks((*x.shape, 1), x.ndim, x.itemsize)]
     else:
-        shape = x.shape
-    tiles = list(blocks(shape, ax, x.itemsize))
+        tiles = list(blocks(x.shape, ax, x.itemsize))
     participants = min(_threads.get_num_threads(), len(tiles), x.nbytes // THREAD_BYTES)
     state = (lambda: scratch(x, buffers)) if buffers else (lambda: None)
     return _threads.ordered_map(lambda i, s: work(tiles[i], s), len(tiles), participants, state)
+
+
+def _tile(block: Block) -> Block:
+    """A block of the array with an extra length-1 axis, as a tile of the array itself."""
+    index = block.rows[:-1]
+    return Block(index, (index,))
 
 
 def fill_blocks(work, x: np.ndarray, ax: int | None, out: np.ndarray, buffers: int = 0):
