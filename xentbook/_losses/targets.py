@@ -87,7 +87,11 @@ class Target:
         x, ax = self.logits.values, self.logits.axis
         grad = np.empty(x.shape, dtype=x.dtype)
         scale = self.grad_scale(reduction)
-        rows.map_blocks(lambda block, s: self.block_gradient(block, s, scale, grad), x, ax, 1)
+
+        def write(block, buffer):
+            self.block_gradient(block, buffer, scale, grad)
+
+        rows.map_blocks(write, x, ax, buffers=1)
         return grad
 
     def grad_scale(self, reduction: str):
