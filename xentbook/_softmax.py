@@ -169,8 +169,8 @@ def log_softmax(logits: npt.ArrayLike, *, axis: int = -1):
     array([  0., -inf])
     """
 
-    def fill(out, stats, parts, ax):
-        tail = np.log1p(stats.tail)
+    def fill(out, row, parts, ax):
+        tail = np.log1p(row.tail)
         for part in parts:
             np.subtract(part.shift, tail, out=out[part.index])
 
@@ -227,10 +227,10 @@ def softmax(logits: npt.ArrayLike, *, axis: int = -1):
            [0.5, 0.5]])
     """
 
-    def fill(out, stats, parts, ax):
+    def fill(out, row, parts, ax):
         for part in parts:
             part.argmax.scatter(part.exp, 1)
-            np.divide(part.exp, 1 + stats.tail, out=out[part.index])
+            np.divide(part.exp, 1 + row.tail, out=out[part.index])
 
     return _map_rows(fill, logits, axis)
 
@@ -238,7 +238,7 @@ def softmax(logits: npt.ArrayLike, *, axis: int = -1):
 def _map_rows(fill, logits, axis: int, *, keep_shift: bool = False):
     """An array shaped like ``logits``, written block by block by ``fill``.
 
-    ``fill(out, stats, parts, ax)`` gets each block's row statistics and parts from
+    ``fill(out, row, parts, ax)`` gets each block's :class:`RowStats` and parts from
     :func:`scan` and writes the block's entries of ``out``.
     """
     arr, ax, scalar = _one_axis(logits, "logits", axis)
