@@ -162,47 +162,48 @@ def test_unnormalised_row_is_found_in_chunks(monkeypatch):
         xb.entropy(p)
 
 
-# --- The unshifted route: e^x * e^-m where it is exact, scan elsewhere ---------------------------
+# --- The interface: blocks in order, elementwise tiles, a per-row index ------------------------
 
 
-def unshifted_cases(dtype) -> dict:
-    """Logits, and whether the unshifted route takes them for the loss and the gradient."""
-    noise = np.random.default_rng(5).standard_normal((64, 50))
-    underflowing = -800.0 + noise
-    underflowing[:, 0] = -500.0  # e^x is 0 but the tail, e^-300, is not
-    return {
-        "ordinary": (noise, True, True),
-        "beyond e^x's range": (1000.0 + noise, False, False),
-        "negative maxima": (-30.0 + noise, True, False),
-        "e^x underflows": (underflowing, False, False),
-    }
+@pytest.mark.parametrize("threads", [1, 2])
+def test_block_results_come_back_in_block_order(monkeypatch, threads):
+    monkeypatch.setattr(_rows, "BLOCK_BYTES", 8 * 8)
+    monkeypatch.setattr(_rows, "THREAD_BYTES", 1)  # every block may go to another thread
+    x = np.random.default_rng(3).normal(size=(40, 6))
+    in_order = [x[block.rows].sum() for block in _rows.blocks(x.shape, 1)]
+    assert len(in_order) > 2
+    with xb.num_threads(threads):
+        assert _rows.map_blocks(lambda block, _: x[block.rows].sum(), x, 1) == in_order
+        partials = _rows.sum_blocks(lambda block, _: x[block.rows], x, 1)
+        filled = _rows.fill_blocks(lambda block, _: -x[block.rows], x, None, np.empty_like(x))
+    np.testing.assert_array_equal(partials, in_order)
+    np.testing.assert_array_equal(filled, -x)
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("case", unshifted_cases(np.float64))
-def test_unshifted_route_agrees_with_scan(case, dtype, monkeypatch):
-    # The route e^x * e^-m is taken only where it is exact, and gives what scan gives.
-    x, for_loss, for_grad = unshifted_cases(dtype)[case]
-    x = x.astype(dtype)
-    block = next(_rows.blocks(x.shape, 1))
-    out = np.empty_like(x)
-    assert (_rows.unshifted(x, block, 1, out) is not None) == for_loss
-    assert (_rows.unshifted(x, block, 1, out, lowest=0) is not None) == for_grad
-    stats = _rows.stats(x, block, 1, "logits", _rows.scratch(x))
-    shifted, _ = _rows.scan(x, block, 1, "logits", _rows.scratch(x))
-    np.testing.assert_array_equal(stats.argmax, shifted.argmax)
-    np.testing.assert_allclose(stats.tail, shifted.tail, rtol=8 * np.finfo(dtype).eps)
-    t = np.arange(64) % 50
-    got = xb.softmax_cross_entropy_grad(t, x, reduction="sum")
-    monkeypatch.setattr(_rows, "unshifted", lambda *args, **kwargs: None)
-    want = xb.softmax_cross_entropy_grad(t, x, reduction="sum")
-    np.testing.assert_allclose(got, want, rtol=8 * np.finfo(dtype).eps, atol=0)
+def test_elementwise_tiles_cover_every_element_once(monkeypatch):
+    monkeypatch.setattr(_rows, "BLOCK_BYTES", 8 * 8)
+    x = np.zeros((5, 7, 3))
+    counts = _rows.sum_blocks(lambda tile, _: np.ones(x[tile.rows].shape), x, None)
+    assert len(counts) > 2
+    assert counts.sum() == x.size
 
 
-def test_unshifted_route_leaves_nan_to_scan():
-    x = np.zeros((4, 5))
-    x[2, 3] = np.nan
-    block = next(_rows.blocks(x.shape, 1))
-    assert _rows.unshifted(x, block, 1, np.empty_like(x)) is None
-    with pytest.raises(ValueError, match=r"`logits` contains NaN \(first at index \(2, 3\)\)"):
-        xb.softmax_cross_entropy([0, 0, 0, 0], x)
+@pytest.mark.parametrize("ax", [0, 1])
+def test_gather_and_scatter_at_a_per_row_index_in_chunks(monkeypatch, ax):
+    # Rows of 10 in chunks of 4: each row's index lies in exactly one of its chunks.
+    monkeypatch.setattr(_rows, "BLOCK_BYTES", 4 * 8)
+    x = np.arange(30.0).reshape(3, 10)
+    index = np.array([[0], [5], [9]])
+    if ax == 0:
+        x, index = x.T.copy(), index.T
+    y = x.copy()
+    for block in _rows.blocks(x.shape, ax):
+        i = index[block.rows]
+        assert len(block.chunks) == 3
+        found = sum(_rows.at(i, chunk, ax, 10).gather(x[chunk]) for chunk in block.chunks)
+        np.testing.assert_array_equal(found, np.take_along_axis(x[block.rows], i, axis=ax))
+        for chunk in block.chunks:
+            _rows.at(i, chunk, ax, 10).scatter(y[chunk], -1.0)
+    expected = x.copy()
+    np.put_along_axis(expected, index, -1.0, axis=ax)
+    np.testing.assert_array_equal(y, expected)

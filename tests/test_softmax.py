@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from strategies import logits
 
 import xentbook as xb
-from xentbook import _rows
+from xentbook import _rows, _softmax
 
 INF = math.inf
 
@@ -228,3 +228,49 @@ def test_a_single_logit_is_a_distribution_over_one_outcome():
         xb.softmax(2.5, axis=1)
     with pytest.raises(ValueError, match="`x` contains NaN"):
         xb.logsumexp(np.nan)
+
+
+# --- The unshifted route: e^x * e^-m where it is exact, scan elsewhere ---------------------------
+
+
+def unshifted_cases(dtype) -> dict:
+    """Logits, and whether the unshifted route takes them for the loss and the gradient."""
+    noise = np.random.default_rng(5).standard_normal((64, 50))
+    underflowing = -800.0 + noise
+    underflowing[:, 0] = -500.0  # e^x is 0 but the tail, e^-300, is not
+    return {
+        "ordinary": (noise, True, True),
+        "beyond e^x's range": (1000.0 + noise, False, False),
+        "negative maxima": (-30.0 + noise, True, False),
+        "e^x underflows": (underflowing, False, False),
+    }
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", unshifted_cases(np.float64))
+def test_unshifted_route_agrees_with_scan(case, dtype, monkeypatch):
+    # The route e^x * e^-m is taken only where it is exact, and gives what scan gives.
+    x, for_loss, for_grad = unshifted_cases(dtype)[case]
+    x = x.astype(dtype)
+    block = next(_rows.blocks(x.shape, 1))
+    out = np.empty_like(x)
+    assert (_softmax.unshifted(x, block, 1, out) is not None) == for_loss
+    assert (_softmax.unshifted(x, block, 1, out, lowest=0) is not None) == for_grad
+    stats = _softmax.stats(x, block, 1, "logits", _rows.scratch(x))
+    shifted, _ = _softmax.scan(x, block, 1, "logits", _rows.scratch(x))
+    np.testing.assert_array_equal(stats.argmax, shifted.argmax)
+    np.testing.assert_allclose(stats.tail, shifted.tail, rtol=8 * np.finfo(dtype).eps)
+    t = np.arange(64) % 50
+    got = xb.softmax_cross_entropy_grad(t, x, reduction="sum")
+    monkeypatch.setattr(_softmax, "unshifted", lambda *args, **kwargs: None)
+    want = xb.softmax_cross_entropy_grad(t, x, reduction="sum")
+    np.testing.assert_allclose(got, want, rtol=8 * np.finfo(dtype).eps, atol=0)
+
+
+def test_unshifted_route_leaves_nan_to_scan():
+    x = np.zeros((4, 5))
+    x[2, 3] = np.nan
+    block = next(_rows.blocks(x.shape, 1))
+    assert _softmax.unshifted(x, block, 1, np.empty_like(x)) is None
+    with pytest.raises(ValueError, match=r"`logits` contains NaN \(first at index \(2, 3\)\)"):
+        xb.softmax_cross_entropy([0, 0, 0, 0], x)

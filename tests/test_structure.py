@@ -92,4 +92,4 @@ def test_engine_imports_nothing_above_it(engine):
 def test_the_graph_sees_relative_imports():
     graph = import_graph()
     assert "xentbook._rows" in graph["xentbook._validation"]
-    assert "xentbook._errors" in graph["xentbook._rows"]
+    assert "xentbook._threads" in graph["xentbook._rows"]

@@ -17,6 +17,14 @@ entries equal to an infinite row maximum share the probability equally (a row of
 tied entry moving to infinity at the same rate. Large arrays are processed in the
 bounded blocks of :mod:`xentbook._rows`, so no full-size temporary is ever built.
 
+This module is the one home of the softmax statistics of a block of rows, which the
+softmax losses read too: :func:`scan` gives the row maximum ``m`` (at index ``a``),
+the tail sum ``s`` and the chunks of the block shifted by ``m`` with their
+exponentials (entries tied with an infinite maximum sit at shift 0). Where no ``e^x``
+of a block can overflow and no underflow matters, :func:`stats` and
+:func:`unshifted` get the same statistics from ``e^x * e^-m`` instead, without the
+subtraction broadcast along every row.
+
 float32 and float16 logits give float32 results (float16 is computed in float32);
 everything else is computed in float64.
 
@@ -28,7 +36,10 @@ the losses refuse 0-d input instead: a lone probability is not a distribution.)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+import math
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -97,11 +108,11 @@ def logsumexp(x: npt.ArrayLike, *, axis: int = -1):
     arr, ax, scalar = _one_axis(x, "x", axis)
     out = np.full(rows.kept_shape(arr.shape, ax), -np.inf, dtype=arr.dtype)
 
-    def work(block, buffer):
-        stats = rows.stats(arr, block, ax, "x", buffer)
-        out[block.rows] = stats.maximum + np.log1p(stats.tail)
+    def lse(block, buffer):
+        row = stats(arr, block, ax, "x", buffer)
+        return row.maximum + np.log1p(row.tail)
 
-    rows.run(work, arr.shape, ax, lambda: rows.scratch(arr), arr.itemsize)
+    rows.fill_blocks(lse, arr, ax, out, buffers=1)
     return (out.reshape(()) if scalar else np.squeeze(out, ax))[()]
 
 
@@ -158,8 +169,8 @@ def log_softmax(logits: npt.ArrayLike, *, axis: int = -1):
     array([  0., -inf])
     """
 
-    def fill(out, stats, parts, ax):
-        tail = np.log1p(stats.tail)
+    def fill(out, row, parts, ax):
+        tail = np.log1p(row.tail)
         for part in parts:
             np.subtract(part.shift, tail, out=out[part.index])
 
@@ -216,10 +227,10 @@ def softmax(logits: npt.ArrayLike, *, axis: int = -1):
            [0.5, 0.5]])
     """
 
-    def fill(out, stats, parts, ax):
+    def fill(out, row, parts, ax):
         for part in parts:
-            rows.place(part.exp, part.argmax, 1, ax)
-            np.divide(part.exp, 1 + stats.tail, out=out[part.index])
+            part.argmax.scatter(part.exp, 1)
+            np.divide(part.exp, 1 + row.tail, out=out[part.index])
 
     return _map_rows(fill, logits, axis)
 
@@ -227,17 +238,16 @@ def softmax(logits: npt.ArrayLike, *, axis: int = -1):
 def _map_rows(fill, logits, axis: int, *, keep_shift: bool = False):
     """An array shaped like ``logits``, written block by block by ``fill``.
 
-    ``fill(out, stats, parts, ax)`` gets each block's row statistics and parts from
-    :func:`xentbook._rows.scan` and writes the block's entries of ``out``.
+    ``fill(out, row, parts, ax)`` gets each block's :class:`RowStats` and parts from
+    :func:`scan` and writes the block's entries of ``out``.
     """
     arr, ax, scalar = _one_axis(logits, "logits", axis)
     out = np.empty(arr.shape, dtype=arr.dtype)
 
     def work(block, buffer):
-        stats, parts = rows.scan(arr, block, ax, "logits", buffer, keep_shift=keep_shift)
-        fill(out, stats, parts, ax)
+        fill(out, *scan(arr, block, ax, "logits", buffer, keep_shift=keep_shift), ax)
 
-    rows.run(work, arr.shape, ax, lambda: rows.scratch(arr, keep_shift=keep_shift), arr.itemsize)
+    rows.map_blocks(work, arr, ax, buffers=1 + keep_shift)
     return out.reshape(()) if scalar else out
 
 
@@ -251,3 +261,161 @@ def _one_axis(x, name: str, axis: int):
     if arr.ndim == 0:
         return arr.reshape(1), v.check_axis(axis, 1), True
     return arr, v.check_axis(axis, arr.ndim), False
+
+
+# --- The softmax statistics of a block of rows ----------------------------------------------------
+
+
+class RowStats(NamedTuple):
+    """Per-row statistics of a block, each with a length-1 axis."""
+
+    argmax: np.ndarray  # index along the axis of one maximal entry
+    maximum: np.ndarray
+    tail: np.ndarray  # s, the sum of exp(x - maximum) over every entry but the argmax
+
+
+class Part(NamedTuple):
+    """One chunk of a block, shifted by its rows' maximum."""
+
+    index: tuple  # the chunk's index into the input
+    shift: np.ndarray | None  # x - maximum, if it was asked for
+    exp: np.ndarray  # exp(x - maximum), with 0 at the argmax
+    argmax: rows.Position  # where the argmax sits in this chunk
+
+
+def scan(
+    x: np.ndarray, block: rows.Block, ax: int, name: str, buffer, keep_shift: bool = False
+) -> tuple[RowStats, Iterable[Part]]:
+    """The softmax statistics of ``block``, and its parts (chunks shifted by the maximum).
+
+    A block read in one chunk is shifted once and its single part comes back
+    ready; a block of long rows is read twice for the statistics, and its parts
+    are recomputed one at a time as the caller iterates over them. ``buffer`` (one
+    thread's scratch of :mod:`xentbook._rows`, with a second buffer if
+    ``keep_shift``) holds the shift and its exponentials (written over the shift
+    unless ``keep_shift``); each part is valid until the next one is drawn, and the
+    caller may overwrite it. Raises the NaN error for ``x``, called ``name``, if the
+    block holds NaN (the maximum finds it).
+    """
+    if len(block.chunks) == 1:
+        chunk = x[block.rows]
+        argmax = np.argmax(chunk, axis=ax, keepdims=True)
+        at_max = rows.at(argmax, block.rows, ax, x.shape[ax])
+        maximum = _checked(at_max.gather(chunk), x, name)
+        shift, exp = _shift_exp(chunk, maximum, buffer, keep_shift)
+        at_max.scatter(exp, 0)
+        stats = RowStats(argmax, maximum, exp.sum(axis=ax, keepdims=True))
+        return stats, (Part(block.rows, shift, exp, at_max),)
+    argmax = maximum = None
+    for index in block.chunks:
+        chunk = x[index]
+        local = np.argmax(chunk, axis=ax, keepdims=True)
+        top = _checked(np.take_along_axis(chunk, local, axis=ax), x, name)
+        if maximum is None:
+            argmax, maximum = local + index[ax].start, top
+        else:
+            # Strictly greater: the first maximal entry wins, as in np.argmax.
+            greater = top > maximum
+            argmax = np.where(greater, local + index[ax].start, argmax)
+            maximum = np.where(greater, top, maximum)
+    tail = sum(
+        part.exp.sum(axis=ax, keepdims=True)
+        for part in _parts(x, block, ax, argmax, maximum, buffer, False)
+    )
+    stats = RowStats(argmax, maximum, tail)
+    return stats, _parts(x, block, ax, argmax, maximum, buffer, keep_shift)
+
+
+class Unshifted(NamedTuple):
+    """A block's exponentials taken without the shift: ``exp * scale`` is ``e^(x - m)``."""
+
+    stats: RowStats
+    exp: np.ndarray  # e^x, with 0 at the argmax
+    scale: np.ndarray  # e^-m per row, with a length-1 axis
+    argmax: rows.Position
+
+
+def unshifted(x, block: rows.Block, ax: int, out: np.ndarray, lowest=None):
+    """The softmax statistics of ``block`` from ``e^x`` itself, written into ``out``.
+
+    ``e^(x - m)`` needs a subtraction broadcast along every row, which costs NumPy as
+    much as the exponential; ``e^x * e^-m`` needs none. It is as accurate (the
+    argument of each exponential is exact) wherever no ``e^x`` overflows and the
+    tail is far above the underflow threshold. Returns None for a block outside
+    that range (or holding NaN, or with a row maximum below ``lowest``), and
+    :func:`scan` then does it. The block must be read in one chunk; ``out`` takes its
+    shape.
+    """
+    chunk = x[block.rows]
+    argmax = chunk.argmax(axis=ax, keepdims=True)
+    at_max = rows.at(argmax, block.rows, ax, x.shape[ax])
+    maximum = at_max.gather(chunk)
+    highest, floor = _range(x.dtype, x.shape[ax])
+    lowest = -highest if lowest is None else lowest
+    # NaN fails both comparisons: scan then raises the error that names it.
+    if maximum.size and not (maximum.min() >= lowest and maximum.max() <= highest):
+        return None
+    exp = np.exp(chunk, out=out)
+    at_max.scatter(exp, 0)
+    total = exp.sum(axis=ax, keepdims=True)
+    if not (total > floor).all():
+        return None
+    scale = np.exp(-maximum)
+    return Unshifted(RowStats(argmax, maximum, total * scale), exp, scale, at_max)
+
+
+@functools.cache
+def _range(dtype: np.dtype, width: int) -> tuple[float, float]:
+    """Where :func:`unshifted` applies to rows of ``width`` entries of ``dtype``.
+
+    The highest row maximum keeps every ``e^x``, their sum and ``e^-m`` finite. Entries
+    whose ``e^x`` underflows change a row's total by at most ``width * tiny``: less than
+    an eighth of the last bit of a total above the floor returned here.
+    """
+    info = np.finfo(dtype)
+    highest = math.log(info.max) - math.log(width) - 1
+    return highest, width * float(info.tiny) * 2.0 ** (info.nmant + 3)
+
+
+def stats(x: np.ndarray, block: rows.Block, ax: int, name: str, buffer) -> RowStats:
+    """The :class:`RowStats` of ``block``, by :func:`unshifted` where it applies."""
+    if len(block.chunks) == 1:
+        fast = unshifted(x, block, ax, _shaped(buffer[0], x[block.rows].shape))
+        if fast is not None:
+            return fast.stats
+    return scan(x, block, ax, name, buffer)[0]
+
+
+def _shaped(flat: np.ndarray, shape: tuple) -> np.ndarray:
+    return flat[: math.prod(shape)].reshape(shape)
+
+
+def _parts(x, block, ax, argmax, maximum, buffer, keep_shift) -> Iterator[Part]:
+    for index in block.chunks:
+        at_max = rows.at(argmax, index, ax, x.shape[ax])
+        shift, exp = _shift_exp(x[index], maximum, buffer, keep_shift)
+        at_max.scatter(exp, 0)
+        yield Part(index, shift, exp, at_max)
+
+
+def _checked(maximum: np.ndarray, x: np.ndarray, name: str) -> np.ndarray:
+    if np.isnan(maximum).any():
+        v.raise_nan(x, name)
+    return maximum
+
+
+def _shift_exp(chunk, maximum, buffer, keep_shift):
+    """``chunk - maximum`` and its exponentials, in ``buffer`` (the shift kept if asked)."""
+    shaped = [_shaped(b, chunk.shape) for b in buffer]
+    # A shift below -max_float (huge logits of both signs) is -inf: its exponential is 0.
+    if np.isfinite(maximum).all():
+        with np.errstate(over="ignore"):
+            shift = np.subtract(chunk, maximum, out=shaped[0])
+    else:
+        # inf - inf: entries tied with an infinite maximum sit at shift 0.
+        with np.errstate(invalid="ignore", over="ignore"):
+            shift = np.where(chunk == maximum, 0, chunk - maximum)
+    # A kept shift needs the second buffer for its exponentials (without one, a new array).
+    second = shaped[1] if len(shaped) > 1 else None
+    exp = np.exp(shift, out=second if keep_shift else shift)
+    return (shift if keep_shift else None), exp

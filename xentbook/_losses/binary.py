@@ -102,22 +102,18 @@ def binary_cross_entropy_with_logits(
 
     Parameters
     ----------
-    y : array_like
-        Target probabilities of the positive class, in [0, 1]; soft labels allowed.
+    y, weight, reduction
+        As for :func:`binary_cross_entropy`.
     logits : array_like
         Log-odds of the positive class, same shape as ``y``; ``+-inf`` allowed.
-    weight : array_like, optional
-        Rescaling weight per element, broadcast to the shape of ``y``.
     pos_weight : array_like, optional
         Weight of the positive term, broadcast to the shape of ``y`` (one per
         class along the last axis, as in PyTorch).
-    reduction : {'mean', 'sum', 'none'}, optional
-        Default 'mean' (over all elements, whatever the weights).
 
     Returns
     -------
     ndarray or float
-        The loss in nats, elementwise for ``'none'``, otherwise a scalar.
+        The loss in nats, as for :func:`binary_cross_entropy`.
 
     See Also
     --------
@@ -326,7 +322,7 @@ class _BinaryArguments(NamedTuple):
     pos_weight: np.ndarray | None
     reduction: str
 
-    def tile(self, index: tuple) -> tuple:
+    def sliced(self, index: tuple) -> tuple:
         """``(y, prediction, weight, pos_weight)`` on the tile ``index`` (None stays None)."""
         return tuple(
             None if a is None else a[index]
@@ -337,17 +333,16 @@ class _BinaryArguments(NamedTuple):
         """``terms(y, prediction, weight, pos_weight)`` over every element, tile by tile."""
         out = np.empty(self.target.shape, dtype=self.prediction.dtype)
 
-        def write(index):
-            out[index] = terms(*self.tile(index))
+        def on_tile(tile, _):
+            return terms(*self.sliced(tile.rows))
 
-        rows.run_elementwise(write, out.shape, out.itemsize)
-        return out[()]
+        return rows.fill_blocks(on_tile, self.prediction, None, out)[()]
 
     def reduce(self, terms):
         """The reduced loss whose elementwise terms are ``terms(y, prediction, pos_weight)``.
 
-        Every block's weighted terms are summed in float64; the blocks' sums are
-        combined in order (see :func:`xentbook._rows.run`).
+        Every tile's weighted terms are summed in float64; the tiles' sums are
+        combined in order (see :func:`xentbook._rows.sum_blocks`).
         """
         dtype = self.prediction.dtype
 
@@ -357,12 +352,10 @@ class _BinaryArguments(NamedTuple):
 
         if self.reduction == "none":
             return self.elementwise(weighted)
-        partials = rows.run_elementwise(
-            lambda index: np.sum(weighted(*self.tile(index)), dtype=np.float64),
-            self.target.shape,
-            dtype.itemsize,
+        partials = rows.sum_blocks(
+            lambda tile, _: weighted(*self.sliced(tile.rows)), self.prediction, None
         )
-        return _reduction.reduce(np.array(partials), self.reduction, dtype, self.target.size)
+        return _reduction.reduce(partials, self.reduction, dtype, self.target.size)
 
 
 def _binary_arguments(y, prediction, name, weight, pos_weight, reduction) -> _BinaryArguments:

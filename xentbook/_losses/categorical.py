@@ -289,9 +289,7 @@ def nll_loss(
     num_classes = v.check_num_classes(lp, ax, "log_probs")
     if lp.size:
         # The one pass over every entry, on threads; a NaN anywhere makes the top NaN.
-        top = np.max(
-            rows.run_elementwise(lambda i: lp[i].max(initial=-np.inf), lp.shape, lp.itemsize)
-        )
+        top = np.max(rows.map_blocks(lambda tile, _: lp[tile.rows].max(initial=-np.inf), lp, None))
         if np.isnan(top):
             v.raise_nan(lp, "log_probs")
         if top > 0:

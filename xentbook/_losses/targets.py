@@ -3,8 +3,9 @@
 A target is either class indices (:class:`ClassIndices`) or class probabilities
 (:class:`ClassProbabilities`). Each kind says what one block of rows costs
 (``block_losses``) and what its gradient is (``block_gradient``), from the softmax
-statistics of :mod:`xentbook._rows`; :class:`Target` runs them over every block
-and reduces the result.
+statistics of :mod:`xentbook._softmax`; :class:`Target` hands them to the engine
+(:mod:`xentbook._rows`), which runs them over every block and sums the partial
+results in block order.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 
 from .. import _reduction
 from .. import _rows as rows
+from .. import _softmax as softmax
 from .. import _validation as v
 from .._elementwise import smooth, times
 
@@ -66,53 +68,30 @@ def index_targets(indices, ignore_index: int, class_weight, dtype) -> Targets:
     return Targets(index, counted, np.where(counted, weight, 0).astype(dtype, copy=False))
 
 
-class BlockLosses(NamedTuple):
-    """A block's per-example losses and its share of the mean's denominator."""
-
-    losses: np.ndarray
-    weight: float
-
-
 class Target:
     """What the two target kinds share: the reduction of per-example losses and its gradient."""
 
     logits: Logits
 
     def losses(self, reduction: str):
-        """The reduced loss, summed block by block (per-block partials combined in order)."""
-        lg = self.logits
-        dtype = lg.values.dtype
-        shape, ax = lg.values.shape, lg.axis
-        scratch = lambda: rows.scratch(lg.values, self.keeps_shift())  # noqa: E731
+        """The reduced loss: the blocks' partial sums, combined in block order."""
+        x, ax = self.logits.values, self.logits.axis
+        buffers = 1 + self.keeps_shift()
         if reduction == "none":
-            out = np.empty(rows.kept_shape(shape, ax), dtype=dtype)
-
-            def write(block, buffer):
-                out[block.rows] = self.block_losses(block, buffer).losses
-
-            rows.run(write, shape, ax, scratch, dtype.itemsize)
-            return np.squeeze(out, ax)[()]
-
-        def partial_sums(block, buffer):
-            partial = self.block_losses(block, buffer)
-            return partial.losses.sum(dtype=np.float64), partial.weight
-
-        partials = rows.run(partial_sums, shape, ax, scratch, dtype.itemsize)
-        totals = np.array([total for total, _ in partials])
-        denominator = math.fsum(weight for _, weight in partials)
-        return _reduction.reduce(totals, reduction, dtype, denominator)
+            out = np.empty(rows.kept_shape(x.shape, ax), dtype=x.dtype)
+            return np.squeeze(rows.fill_blocks(self.block_losses, x, ax, out, buffers), ax)[()]
+        partials = rows.sum_blocks(self.block_losses, x, ax, buffers)
+        return _reduction.reduce(partials, reduction, x.dtype, self.denominator())
 
     def gradient(self, reduction: str) -> np.ndarray:
-        lg = self.logits
-        grad = np.empty(lg.values.shape, dtype=lg.values.dtype)
+        x, ax = self.logits.values, self.logits.axis
+        grad = np.empty(x.shape, dtype=x.dtype)
         scale = self.grad_scale(reduction)
-        rows.run(
-            lambda block, buffer: self.block_gradient(block, buffer, scale, grad),
-            lg.values.shape,
-            lg.axis,
-            lambda: rows.scratch(lg.values),
-            lg.values.itemsize,
-        )
+
+        def write(block, buffer):
+            self.block_gradient(block, buffer, scale, grad)
+
+        rows.map_blocks(write, x, ax, buffers=1)
         return grad
 
     def grad_scale(self, reduction: str):
@@ -152,7 +131,7 @@ class ClassIndices(Target):
         plain = logits.class_weight is None and not (t == ignore_index).any()
         return cls(logits, np.expand_dims(t, logits.axis), ignore_index, bool(plain))
 
-    def targets(self, block: rows.Block) -> Targets:
+    def targets(self, block) -> Targets:
         """The targets of ``block``; for plain targets every weight is a 0-d 1."""
         lg = self.logits
         indices = self.indices[block.rows]
@@ -162,15 +141,16 @@ class ClassIndices(Target):
         return index_targets(indices, self.ignore_index, flat_weight, lg.values.dtype)
 
     def denominator(self) -> float:
-        """What 'mean' divides by: the summed weights of the counted targets (as the
-        blocks of :meth:`block_losses` count them)."""
-        lg = self.logits
+        """What 'mean' divides by: the summed weights of the counted targets (summed
+        block by block, as :meth:`block_losses` weighs them)."""
         if self.plain:
             return self.indices.size
-        return math.fsum(
-            self.targets(block).weight.sum(dtype=np.float64)
-            for block in rows.blocks(lg.values.shape, lg.axis, lg.values.itemsize)
+        weights = rows.map_blocks(
+            lambda block, _: self.targets(block).weight.sum(dtype=np.float64),
+            self.logits.values,
+            self.logits.axis,
         )
+        return math.fsum(weights)
 
     def counts_any(self) -> bool:
         return bool((self.indices != self.ignore_index).any())
@@ -179,20 +159,20 @@ class ClassIndices(Target):
         """Whether the losses need the shift beside its exponentials: only to smooth."""
         return self.logits.label_smoothing > 0
 
-    def block_losses(self, block: rows.Block, buffer) -> np.ndarray:
+    def block_losses(self, block, buffer) -> np.ndarray:
         """``(1 - eps) w_t (-log sigma_t) + eps / K sum_c w_c (-log sigma_c)`` per row."""
         lg = self.logits
         ax, eps, c = lg.axis, lg.label_smoothing, lg.num_classes
         t = self.targets(block)
         if eps > 0:
-            stats, parts = rows.scan(lg.values, block, ax, "logits", buffer, keep_shift=True)
+            stats, parts = softmax.scan(lg.values, block, ax, "logits", buffer, keep_shift=True)
         else:
-            stats = rows.stats(lg.values, block, ax, "logits", buffer)
+            stats = softmax.stats(lg.values, block, ax, "logits", buffer)
         tail = np.log1p(stats.tail)
         m = stats.maximum
         # (m - x_t) + log1p(s): two non-negative terms, no cancellation. A gap beyond
         # max_float (huge logits of both signs) is inf, the correctly rounded loss.
-        xt = rows.pick(lg.values[block.rows], rows.position(t.index, block.rows, ax, c), ax)
+        xt = rows.at(t.index, block.rows, ax, c).gather(lg.values[block.rows])
         if np.isfinite(m).all():
             with np.errstate(over="ignore"):
                 nll = (m - xt) + tail
@@ -211,10 +191,9 @@ class ClassIndices(Target):
                 for part in parts
             )
             loss += np.where(t.counted, eps / c * uniform, 0)
-        weight = loss.size if self.plain else t.weight.sum(dtype=np.float64)
-        return BlockLosses(loss, weight)
+        return loss
 
-    def block_gradient(self, block: rows.Block, buffer, scale, grad: np.ndarray) -> None:
+    def block_gradient(self, block, buffer, scale, grad: np.ndarray) -> None:
         lg = self.logits
         ax, eps, c = lg.axis, lg.label_smoothing, lg.num_classes
         t = self.targets(block)
@@ -222,11 +201,11 @@ class ClassIndices(Target):
             out = grad[block.rows]
             # A maximum of at least 0 keeps e^-m <= 1: no softmax entry gains bits it
             # lost to underflow in e^x.
-            fast = rows.unshifted(lg.values, block, ax, out, lowest=0)
+            fast = softmax.unshifted(lg.values, block, ax, out, lowest=0)
             if fast is not None:
                 factor = np.where(t.counted, np.float64(scale), 0)
                 return self.hard_gradient(block, t, fast, factor, out)
-        stats, parts = rows.scan(lg.values, block, ax, "logits", buffer)
+        stats, parts = softmax.scan(lg.values, block, ax, "logits", buffer)
         # sigma_a - 1 at the argmax a, without the cancellation of 1 / (1 + s) - 1.
         top_minus_one = -stats.tail / (1 + stats.tail)
         hard = (1 - eps) * t.weight
@@ -236,19 +215,19 @@ class ClassIndices(Target):
         factor = np.where(t.counted, np.float64(scale), 0)
         for part in parts:
             sm = part.exp
-            rows.place(sm, part.argmax, 1, ax)
+            part.argmax.scatter(sm, 1)
             sm /= 1 + stats.tail
-            at_t = rows.position(t.index, part.index, ax, c)
-            p_t = rows.pick(sm, at_t, ax)
+            at_t = rows.at(t.index, part.index, ax, c)
+            p_t = at_t.gather(sm)
             p_t_minus_one = np.where(t.index == stats.argmax, top_minus_one, p_t - 1)
             g = sm * (hard + eps / c * w_sum)
             if eps > 0:
                 g -= eps / c * (1 if w is None else lg.weight(part.index))
             g_t = hard * p_t_minus_one + eps / c * (w_sum * p_t - w_t)
-            rows.place(g, at_t, g_t, ax)
+            at_t.scatter(g, g_t)
             np.multiply(g, factor, out=grad[part.index])
 
-    def hard_gradient(self, block, t: Targets, fast: rows.Unshifted, factor, out) -> None:
+    def hard_gradient(self, block, t: Targets, fast: softmax.Unshifted, factor, out) -> None:
         """``factor * w_t (softmax - one_hot(t))`` on ``block``, into ``out``, which holds
         ``fast.exp``."""
         lg = self.logits
@@ -256,11 +235,11 @@ class ClassIndices(Target):
         k = t.weight * factor  # per row
         k_top = k / (1 + tail)  # k times the softmax at the argmax
         np.multiply(out, (k_top * fast.scale).astype(out.dtype, copy=False), out=out)
-        rows.place(out, fast.argmax, k_top, ax)
-        at_t = rows.position(t.index, block.rows, ax, lg.num_classes)
+        fast.argmax.scatter(out, k_top)
+        at_t = rows.at(t.index, block.rows, ax, lg.num_classes)
         # At the argmax, sigma - 1 is -s / (1 + s): no cancellation.
-        g_t = np.where(t.index == fast.stats.argmax, -k_top * tail, rows.pick(out, at_t, ax) - k)
-        rows.place(out, at_t, g_t, ax)
+        g_t = np.where(t.index == fast.stats.argmax, -k_top * tail, at_t.gather(out) - k)
+        at_t.scatter(out, g_t)
 
 
 @dataclass(frozen=True)
@@ -285,18 +264,17 @@ class ClassProbabilities(Target):
     def keeps_shift(self) -> bool:
         return True
 
-    def block_losses(self, block: rows.Block, buffer) -> np.ndarray:
+    def block_losses(self, block, buffer) -> np.ndarray:
         """``sum_c w_c p'_c (-log sigma_c)`` per row."""
-        ax = self.logits.axis
-        stats, parts = rows.scan(self.logits.values, block, ax, "logits", buffer, keep_shift=True)
+        x, ax = self.logits.values, self.logits.axis
+        stats, parts = softmax.scan(x, block, ax, "logits", buffer, keep_shift=True)
         tail = np.log1p(stats.tail)
-        losses = sum(
+        return sum(
             self.weighted_sum(
                 self.smoothed(part.index), np.subtract(tail, part.shift, out=part.shift), part.index
             )
             for part in parts
         )
-        return BlockLosses(losses, losses.size)
 
     def coefficients(self, index: tuple) -> np.ndarray:
         """``q = w p'`` on the chunk ``index``: the weighted, smoothed target."""
@@ -304,27 +282,27 @@ class ClassProbabilities(Target):
         w = self.logits.weight(index)
         return q if w is None else q * w
 
-    def block_gradient(self, block: rows.Block, buffer, scale, grad: np.ndarray) -> None:
+    def block_gradient(self, block, buffer, scale, grad: np.ndarray) -> None:
         lg = self.logits
         ax = lg.axis
-        stats, parts = rows.scan(lg.values, block, ax, "logits", buffer)
+        stats, parts = softmax.scan(lg.values, block, ax, "logits", buffer)
         # The sum of q over the row, split at the argmax a as the softmax is.
         q_rest = q_top = 0
         for index in block.chunks:
             q = self.coefficients(index)
-            at_top = rows.position(stats.argmax, index, ax, lg.num_classes)
-            q_top = q_top + rows.pick(q, at_top, ax)
+            at_top = rows.at(stats.argmax, index, ax, lg.num_classes)
+            q_top = q_top + at_top.gather(q)
             rest = q.copy()
-            rows.place(rest, at_top, 0, ax)
+            at_top.scatter(rest, 0)
             q_rest = q_rest + rest.sum(axis=ax, keepdims=True)
         q_sum = q_rest + q_top
         top_minus_one = -stats.tail / (1 + stats.tail)
         for part in parts:
             sm = part.exp
-            rows.place(sm, part.argmax, 1, ax)
+            part.argmax.scatter(sm, 1)
             sm /= 1 + stats.tail
             g = sm * q_sum - self.coefficients(part.index)
-            rows.place(g, part.argmax, q_rest + q_sum * top_minus_one, ax)
+            part.argmax.scatter(g, q_rest + q_sum * top_minus_one)
             np.multiply(g, scale, out=grad[part.index])
 
 
